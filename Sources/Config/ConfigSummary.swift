@@ -1,0 +1,96 @@
+/// A one-screen overview of a loaded config, printed by `gateway check`.
+public func summary(_ config: GatewayConfig) -> String {
+    var lines: [String] = []
+    lines.append("listen    \(config.listen.map(\.text).joined(separator: ", "))")
+    lines.append("workers   \(config.workers.map(String.init) ?? "auto")")
+    lines.append("realm     \(config.realm)")
+    let ratePart = config.rateLimit.defaultLimit.map { "\($0.rate) burst \($0.burst)" } ?? "none"
+    lines.append(
+        "limits    body \(ByteSize.format(config.limits.maxBodyBytes)), head \(ByteSize.format(config.limits.maxHeadBytes)), "
+            + "connections \(config.limits.maxConnections) (\(config.limits.maxConnectionsPerIP) per IP), rate \(ratePart)")
+    let t = config.timeouts
+    lines.append(
+        "timeouts  head \(DurationText.format(t.requestHead)), body idle \(DurationText.format(t.bodyIdle)), "
+            + "keep-alive \(DurationText.format(t.keepAlive)), upstream connect \(DurationText.format(t.upstreamConnect)), "
+            + "upstream response \(DurationText.format(t.upstreamResponse))")
+    lines.append("log       access \(describe(config.log.access)), level \(config.log.level.rawValue)")
+
+    lines.append("")
+    lines.append("upstreams (\(config.upstreams.count))")
+    for upstream in config.upstreams {
+        lines.append("  \(upstream.name): \(upstream.targets.map(\.text).joined(separator: ", "))")
+    }
+
+    lines.append("")
+    lines.append("issuers (\(config.issuers.count))")
+    for issuer in config.issuers {
+        let audiences = issuer.audiences.isEmpty ? "any audience" : "aud [\(issuer.audiences.joined(separator: ", "))]"
+        let keys = issuer.keys.count == 1 ? "1 key" : "\(issuer.keys.count) keys"
+        lines.append("  \(issuer.name): iss \(issuer.iss), \(audiences), \(keys) (\(issuer.keys.map(describe).joined(separator: ", ")))")
+    }
+
+    lines.append("")
+    lines.append("routes (\(config.routes.count), first match wins)")
+    let matches = config.routes.map { route in
+        "\(route.host ?? "")\(route.match.pattern)\(route.match.isPrefix ? "*" : "")"
+    }
+    let width = min(40, matches.map(\.count).max() ?? 0)
+    for (route, match) in zip(config.routes, matches) {
+        let methods = route.methods.isEmpty ? "*" : route.methods.joined(separator: ",")
+        let padded = match.count < width ? match + String(repeating: " ", count: width - match.count) : match
+        lines.append(
+            "  \(padded)  \(methods) -> \(route.upstream)  auth \(describe(route.auth))  "
+                + "rate \(describe(route.rateLimit, default: config.rateLimit.defaultLimit))"
+                + (route.nameIsDerived ? "" : "  [\(route.name)]"))
+    }
+    return lines.joined(separator: "\n")
+}
+
+private func describe(_ access: AccessLog) -> String {
+    switch access {
+    case .off: return "off"
+    case .stderr: return "stderr"
+    case .stdout: return "stdout"
+    case .file(let path): return path.resolved
+    }
+}
+
+private func describe(_ key: KeyConfig) -> String {
+    let kid = key.kid.map { " \($0)" } ?? ""
+    switch key.material {
+    case .secret(let algorithm, let variable): return "\(algorithm.rawValue)\(kid) from $\(variable)"
+    case .publicKey(let algorithm, let file, _): return "\(algorithm.rawValue)\(kid) \(file.original)"
+    case .jwksFile(let file, _): return "JWKS \(file.original)"
+    }
+}
+
+private func describe(_ auth: AuthConfig) -> String {
+    let base = describe(auth.rule)
+    guard !auth.methodRules.isEmpty else { return base }
+    let overrides = auth.methodRules.map { "\($0.methods.joined(separator: ",")): \(describe($0.rule))" }
+    return "\(base); \(overrides.joined(separator: "; "))"
+}
+
+private func describe(_ rule: AuthRule) -> String {
+    switch rule {
+    case .public: return "public"
+    case .token(let requirement):
+        var parts = ["token"]
+        if !requirement.issuers.isEmpty { parts.append("from \(requirement.issuers.joined(separator: "|"))") }
+        if let roles = requirement.roles { parts.append("roles \(roles.match.rawValue)(\(roles.values.joined(separator: ",")))") }
+        if let scopes = requirement.scopes {
+            parts.append("scopes \(scopes.match.rawValue)(\(scopes.values.joined(separator: ",")))")
+        }
+        return parts.joined(separator: " ")
+    }
+}
+
+private func describe(_ limit: RouteRateLimit, default global: LimitSpec?) -> String {
+    switch limit {
+    case .inherit: return global.map { "\($0.rate) burst \($0.burst) (default)" } ?? "none"
+    case .disabled: return "off"
+    case .custom(let custom):
+        let subject = custom.bySubject.map { ", \($0.rate) burst \($0.burst) per subject" } ?? ""
+        return "\(custom.perClient.rate) burst \(custom.perClient.burst)\(subject)"
+    }
+}

@@ -1,0 +1,57 @@
+/// Checks that span sections: references between them and names that must be unique.
+enum ConfigValidator {
+    static func validate(_ config: GatewayConfig, report: (String, String) -> Void) {
+        let upstreamNames = config.upstreams.map(\.name)
+        let issuerNames = config.issuers.map(\.name)
+
+        for (i, issuer) in config.issuers.enumerated() where !issuer.iss.isEmpty {
+            // Two entries for one `iss` would make the choice of keys depend on lookup order.
+            if let other = config.issuers[..<i].first(where: { $0.iss == issuer.iss }) {
+                report(ConfigPath.child(issuer.jsonPath, "iss"), "iss \"\(issuer.iss)\" is also used by issuer \(other.name)")
+            }
+        }
+
+        var names: [String: String] = [:]
+        for route in config.routes {
+            if !route.upstream.isEmpty, !upstreamNames.contains(route.upstream) {
+                report(
+                    ConfigPath.child(route.jsonPath, "upstream"),
+                    "no upstream named \"\(route.upstream)\"\(known(upstreamNames, near: route.upstream))")
+            }
+            if let earlier = names[route.name] {
+                report(
+                    route.nameIsDerived ? route.jsonPath : ConfigPath.child(route.jsonPath, "name"),
+                    route.nameIsDerived
+                        ? "matches the same methods, host and \(route.match.isPrefix ? "prefix" : "path") as \(earlier), so it can never be reached"
+                        : "duplicate route name \"\(route.name)\" (also \(earlier))")
+            } else {
+                names[route.name] = route.jsonPath
+            }
+            checkAuth(route.auth, issuerNames: issuerNames, report: report)
+        }
+    }
+
+    private static func checkAuth(_ auth: AuthConfig, issuerNames: [String], report: (String, String) -> Void) {
+        let rules = [(auth.jsonPath, auth.rule)] + auth.methodRules.map { ($0.jsonPath, $0.rule) }
+        for (path, rule) in rules {
+            guard case .token(let requirement) = rule else { continue }
+            // Fail at load rather than reject every request at run time.
+            if issuerNames.isEmpty {
+                report(path, "requires a token, but no issuers are configured")
+                continue
+            }
+            // Inherited issuer lists were checked at the route level.
+            if path != auth.jsonPath, case .token(let base) = auth.rule, base.issuers == requirement.issuers { continue }
+            for (i, name) in requirement.issuers.enumerated() where !issuerNames.contains(name) {
+                report(
+                    ConfigPath.child(ConfigPath.child(path, "issuers"), index: i),
+                    "no issuer named \"\(name)\"\(known(issuerNames, near: name))")
+            }
+        }
+    }
+
+    private static func known(_ names: [String], near name: String) -> String {
+        let guess = Suggestion.closest(to: name, in: names).map { "; did you mean \"\($0)\"?" } ?? ""
+        return "\(guess) (known: \(names.isEmpty ? "none" : names.joined(separator: ", ")))"
+    }
+}

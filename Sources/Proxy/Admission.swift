@@ -1,0 +1,207 @@
+import EventLoop
+import HTTP1
+import JWT
+import Policy
+import RateLimit
+
+/// The decision for one request head, in the order the style guide gives: route → limit → token → verify →
+/// authorize. Each step is one call that returns a value or a `Rejection`.
+enum Admission {
+    case forward(route: Int, token: VerifiedToken?)
+    case reject(Rejection)
+    /// `OPTIONS *`: answered by the gateway itself.
+    case serverOptions
+}
+
+/// Where a request's token was found: a slice of the read buffer, plus the query parameter to drop when
+/// the token came from the query string.
+struct TokenLocation {
+    var token: Range<Int>
+    var queryParameter: Range<Int>?
+}
+
+enum TokenSearch {
+    case none
+    case found(TokenLocation)
+    case ambiguous
+    case malformedHeader
+}
+
+extension ClientConnection {
+    func admit(_ head: borrowing RequestHead, _ bytes: UnsafeRawBufferPointer) -> Admission {
+        let snap = worker.snapshot
+        let target = UnsafeRawBufferPointer(rebasing: bytes[head.target])
+        if target.count == 1 && target[0] == UInt8(ascii: "*") { return .serverOptions }
+
+        let normalized: NormalizedTarget
+        switch PathNormalizer.normalize(target, into: &worker.path) {
+        case .success(let n): normalized = n
+        case .failure(let e): return .reject(.malformed(e))
+        }
+        worker.queryStart = normalized.queryStart
+        worker.tokenQueryParameter = nil
+
+        let method = UnsafeRawBufferPointer(rebasing: bytes[head.methodRange])
+        let host: UnsafeRawBufferPointer? = head.hostIndex >= 0 ? UnsafeRawBufferPointer(rebasing: bytes[head.headers[head.hostIndex].value]) : nil
+        let match = worker.path.withUnsafeBytes { snap.routes.match(method: method, path: $0, host: host) }
+        let routeIndex: Int
+        switch match {
+        case .route(let i): routeIndex = i
+        case .notFound: return .reject(.notFound)
+        case .methodNotAllowed(let allowed): return .reject(.methodNotAllowed(allowed))
+        }
+        let route = snap.routes.routes[routeIndex]
+        exchange.routeIndex = routeIndex
+
+        // A legacy API may split on a decoded %2F differently from our router; only routes that opted in
+        // receive it, still encoded.
+        if normalized.hasEncodedSlash && !route.allowEncodedSlash { return .reject(.encodedSlash) }
+        if case .contentLength(let n) = head.framing, n > route.maxBodyBytes { return .reject(.payloadTooLarge) }
+
+        // The IP limit comes before any token work so that a flood of bad tokens is cheap to refuse.
+        if case .limited(let spec, let limiterID) = route.ipLimit {
+            let key = ClientKey.ip(clientIP(head, bytes), ipv6Prefix: snap.rateLimit.ipv6Prefix)
+            if let r = takeToken(key, limiterID: limiterID, spec: spec, route: route) { return .reject(r) }
+        }
+
+        let rule = route.policy.rule(for: method)
+        guard rule.requiresToken else { return .forward(route: routeIndex, token: nil) }
+
+        let location: TokenLocation
+        switch findToken(head, bytes, route: route) {
+        case .none: return .reject(.missingToken)
+        case .ambiguous: return .reject(.ambiguousToken)
+        case .malformedHeader: return .reject(.invalidToken(.malformed("the Authorization header is not \"Bearer <token>\"")))
+        case .found(let loc): location = loc
+        }
+        worker.tokenQueryParameter = location.queryParameter
+
+        let now = Int64(Clock.wallSeconds())
+        let token: VerifiedToken
+        switch worker.verifier.verify(UnsafeRawBufferPointer(rebasing: bytes[location.token]), now: now, allowedIssuers: route.policy.issuers) {
+        case .success(let t): token = t
+        case .failure(let e): return .reject(.invalidToken(e))
+        }
+        let profile = snap.issuers.profiles[token.issuerIndex]
+        if case .deny(let missing) = Authorizer.evaluate(rule, token: token, profile: profile) {
+            return .reject(.forbidden(missing: missing))
+        }
+        if case .limited(let spec, let limiterID) = route.subjectLimit, let sub = token.subject {
+            if let r = takeToken(ClientKey.subject(sub), limiterID: limiterID, spec: spec, route: route) { return .reject(r) }
+        }
+        return .forward(route: routeIndex, token: token)
+    }
+
+    private func takeToken(_ key: ClientKey, limiterID: Int, spec: RateSpec, route: Route) -> Rejection? {
+        let snap = worker.snapshot
+        switch snap.rateLimit.limiter.take(key, limiterID: limiterID, spec: spec, now: worker.loop.now) {
+        case .allowed(let remaining, let reset):
+            if route.rateLimitHeaders {
+                // With two limiters (IP and subject) the tighter one is reported.
+                if exchange.rateInfo == nil || remaining < exchange.rateInfo?.remaining ?? Int.max {
+                    exchange.rateInfo = RateLimitInfo(limit: spec.burst, remaining: remaining, resetSeconds: reset, retryAfter: 0)
+                }
+            }
+            return nil
+        case .limited(let retryAfter, let reset):
+            return .rateLimited(RateLimitInfo(limit: spec.burst, remaining: 0, resetSeconds: reset, retryAfter: retryAfter))
+        }
+    }
+
+    /// The TCP peer, unless it is a trusted proxy: then the right-most untrusted X-Forwarded-For hop.
+    func clientIP(_ head: borrowing RequestHead, _ bytes: UnsafeRawBufferPointer) -> IPAddress {
+        let trusted = worker.snapshot.rateLimit.trustedProxies
+        guard !trusted.isEmpty, trusted.contains(peer) else { return peer }
+        var values: [UnsafeRawBufferPointer] = []
+        for h in head.headers where h.kind == .xForwardedFor {
+            values.append(UnsafeRawBufferPointer(rebasing: bytes[h.value]))
+        }
+        return trusted.resolveClient(peer: peer, forwardedFor: values)
+    }
+
+    /// Finds the bearer token: the Authorization header, then the route's cookie and query parameter. More
+    /// than one token is refused rather than choosing one, as Envoy's jwt_authn does: a proxy and the API
+    /// behind it must never disagree about which credential a request carried.
+    func findToken(_ head: borrowing RequestHead, _ bytes: UnsafeRawBufferPointer, route: Route) -> TokenSearch {
+        var found: TokenLocation? = nil
+        var count = 0
+        for h in head.headers where h.kind == .authorization {
+            count += 1
+            if count > 1 { return .ambiguous }
+            let v = h.value
+            // "Bearer" SP token, the scheme case-insensitive (RFC 9110 §11.1), exactly one space.
+            guard v.count > 7 else {
+                if v.count >= 6, schemeIsBearer(bytes, v.lowerBound) { return .malformedHeader }
+                continue
+            }
+            guard schemeIsBearer(bytes, v.lowerBound) else { continue }
+            guard bytes[v.lowerBound + 6] == 0x20 else { return .malformedHeader }
+            let t = (v.lowerBound + 7)..<v.upperBound
+            for i in t where bytes[i] == 0x20 || bytes[i] == 0x09 { return .malformedHeader }
+            found = TokenLocation(token: t, queryParameter: nil)
+        }
+        if let cookieName = route.tokenCookie {
+            for h in head.headers where h.kind == .cookie {
+                if let t = cookieValue(named: cookieName, in: bytes, h.value) {
+                    if found != nil { return .ambiguous }
+                    found = TokenLocation(token: t, queryParameter: nil)
+                }
+            }
+        }
+        if let qname = route.tokenQuery, let qs = worker.queryStart {
+            let q = (head.target.lowerBound + qs)..<head.target.upperBound
+            if let (value, whole) = queryParameter(named: qname, in: bytes, q) {
+                if found != nil { return .ambiguous }
+                found = TokenLocation(token: value, queryParameter: whole)
+            }
+        }
+        if let f = found {
+            return f.token.isEmpty ? .malformedHeader : .found(f)
+        }
+        return .none
+    }
+
+    private func schemeIsBearer(_ b: UnsafeRawBufferPointer, _ at: Int) -> Bool {
+        let s: StaticString = "bearer"
+        for i in 0..<6 where asciiLower(b[at + i]) != s.utf8Start[i] { return false }
+        return true
+    }
+
+    private func cookieValue(named name: [UInt8], in b: UnsafeRawBufferPointer, _ r: Range<Int>) -> Range<Int>? {
+        var i = r.lowerBound
+        while i < r.upperBound {
+            while i < r.upperBound && (b[i] == 0x20 || b[i] == UInt8(ascii: ";")) { i += 1 }
+            let start = i
+            while i < r.upperBound && b[i] != UInt8(ascii: ";") { i += 1 }
+            let pair = start..<i
+            if pair.count > name.count, b[start + name.count] == UInt8(ascii: "="),
+                name.withUnsafeBytes({ equalBytes($0, UnsafeRawBufferPointer(rebasing: b[start..<(start + name.count)])) })
+            {
+                var vs = start + name.count + 1
+                var ve = i
+                if ve - vs >= 2 && b[vs] == UInt8(ascii: "\"") && b[ve - 1] == UInt8(ascii: "\"") {
+                    vs += 1
+                    ve -= 1
+                }
+                return vs..<ve
+            }
+        }
+        return nil
+    }
+
+    /// Returns the value range and the whole "name=value" range of a query parameter.
+    private func queryParameter(named name: [UInt8], in b: UnsafeRawBufferPointer, _ r: Range<Int>) -> (Range<Int>, Range<Int>)? {
+        var i = r.lowerBound
+        while i < r.upperBound {
+            let start = i
+            while i < r.upperBound && b[i] != UInt8(ascii: "&") { i += 1 }
+            if i - start > name.count, b[start + name.count] == UInt8(ascii: "="),
+                name.withUnsafeBytes({ equalBytes($0, UnsafeRawBufferPointer(rebasing: b[start..<(start + name.count)])) })
+            {
+                return ((start + name.count + 1)..<i, start..<i)
+            }
+            i += 1
+        }
+        return nil
+    }
+}

@@ -1,0 +1,134 @@
+import CShim
+import EventLoop
+import Glibc
+import Synchronization
+
+/// The running gateway: one worker thread per configured worker, each with its own epoll loop and its own
+/// SO_REUSEPORT listener per address. `start()` binds every socket before it returns, so connections made
+/// right after it are queued by the kernel even before the workers are scheduled.
+public final class Gateway: @unchecked Sendable {
+    public let snapshot: Snapshot
+    private let shared = SharedState()
+    private var threads: [WorkerThread] = []
+    private let wakeFDs: Mutex<[Int32]> = Mutex([])
+    public private(set) var boundAddresses: [SocketAddress] = []
+    private let stopped = Atomic<Bool>(false)
+
+    public init(snapshot: Snapshot) {
+        self.snapshot = snapshot
+        cshim_ignore_sigpipe()
+    }
+
+    /// Binds the listeners and starts the workers. Port 0 in a listen address picks an ephemeral port that
+    /// every worker then shares; `boundAddresses` tells which.
+    public func start(pinWorkersToCPUs: Bool = false) throws(SystemError) {
+        var perWorker: [[Int32]] = Array(repeating: [], count: snapshot.workers)
+        var bound: [SocketAddress] = []
+        for var address in snapshot.listen {
+            for w in 0..<snapshot.workers {
+                let fd: Int32
+                do {
+                    fd = try Socket.listen(address)
+                } catch {
+                    for fds in perWorker { for f in fds { close(f) } }
+                    throw error
+                }
+                if w == 0, address.port == 0, let actual = Socket.localAddress(fd) { address = actual }
+                perWorker[w].append(fd)
+            }
+            bound.append(address)
+        }
+        boundAddresses = bound
+        let cpus = CPU.available
+        for w in 0..<snapshot.workers {
+            let t = WorkerThread()
+            let fds = perWorker[w]
+            let snap = snapshot
+            let shared = self.shared
+            let ready = Ready()
+            try t.start(name: "gw-worker-\(w)", cpu: pinWorkersToCPUs ? w % max(cpus, 1) : nil) { [self] in
+                let worker: GatewayWorker
+                do {
+                    worker = try GatewayWorker(id: w, snapshot: snap, shared: shared, listenFDs: fds)
+                } catch {
+                    for f in fds { close(f) }
+                    ready.signal(-1)
+                    return
+                }
+                self.wakeFDs.withLock { $0.append(worker.loop.wakeDescriptor) }
+                ready.signal(worker.loop.wakeDescriptor)
+                worker.run()
+                self.wakeFDs.withLock { $0.removeAll { $0 == worker.loop.wakeDescriptor } }
+            }
+            threads.append(t)
+            if ready.wait() < 0 { throw SystemError("worker start", errno: EINVAL) }
+        }
+    }
+
+    /// Starts draining: listeners close, idle connections close, in-flight requests finish (up to the
+    /// drain timeout). `wait()` returns once every worker is done.
+    public func shutdown() {
+        shared.draining.store(true, ordering: .relaxed)
+        for fd in wakeFDs.withLock({ $0 }) { EventLoop.wake(fd: fd) }
+    }
+
+    public func wait() {
+        for t in threads { t.join() }
+        threads.removeAll()
+    }
+
+    /// Blocks SIGINT/SIGTERM in this thread (call before `start()` so workers inherit the mask) and returns
+    /// a signalfd to wait on.
+    public static func blockTerminationSignals() -> Int32 {
+        cshim_block_signals_signalfd()
+    }
+
+    /// Waits for SIGINT or SIGTERM on `signalFD`, then drains and returns.
+    public func runUntilSignal(signalFD: Int32) {
+        var pfd = pollfd(fd: signalFD, events: Int16(POLLIN), revents: 0)
+        while true {
+            let rc = poll(&pfd, 1, -1)
+            if rc < 0 && errno == EINTR { continue }
+            var info = signalfd_siginfo()
+            let n = read(signalFD, &info, MemoryLayout<signalfd_siginfo>.size)
+            if n == MemoryLayout<signalfd_siginfo>.size, info.ssi_signo == UInt32(SIGINT) || info.ssi_signo == UInt32(SIGTERM) {
+                break
+            }
+        }
+        shutdown()
+        wait()
+    }
+
+    public var requestsServed: Int { shared.requests.load(ordering: .relaxed) }
+    public var openConnections: Int { shared.totalConnections.load(ordering: .relaxed) }
+}
+
+/// A one-shot handoff from a worker thread to the thread that started it.
+private final class Ready: @unchecked Sendable {
+    private var value: Int32 = 0
+    private var done = false
+    private var mutex = pthread_mutex_t()
+    private var cond = pthread_cond_t()
+    init() {
+        pthread_mutex_init(&mutex, nil)
+        pthread_cond_init(&cond, nil)
+    }
+    deinit {
+        pthread_mutex_destroy(&mutex)
+        pthread_cond_destroy(&cond)
+    }
+    func signal(_ v: Int32) {
+        pthread_mutex_lock(&mutex)
+        value = v
+        done = true
+        pthread_cond_signal(&cond)
+        pthread_mutex_unlock(&mutex)
+    }
+    func wait() -> Int32 {
+        pthread_mutex_lock(&mutex)
+        while !done { pthread_cond_wait(&cond, &mutex) }
+        let v = value
+        pthread_mutex_unlock(&mutex)
+        return v
+    }
+}

@@ -1,0 +1,73 @@
+import EventLoop
+import HTTP1
+
+/// Writes the response head the client receives: hop-by-hop headers removed, framing chosen for this
+/// client (chunked re-encoding for HTTP/1.1, close-delimited for HTTP/1.0), the request id echoed.
+enum ResponseHeadWriter {
+    static func write(_ head: ResponseHead, bytes: UnsafeRawBufferPointer, for c: ClientConnection) {
+        let out = c.acquireOutBuf()
+        let needed = head.headLength + 512 + c.exchange.requestID.count
+        if out.writableCount < needed {
+            out.compact()
+            if out.writableCount < needed { out.grow(to: out.readableCount + needed) }
+        }
+        var framing: ClientFraming
+        switch head.framing {
+        case .none: framing = .none
+        case .contentLength: framing = .contentLength
+        case .chunked, .untilClose: framing = c.exchange.clientVersion == .http1_1 ? .chunked : .untilClose
+        }
+        let ex = c.exchange
+        c.exchange.responseFraming = framing
+        c.exchange.status = head.status
+        c.exchange.responseStarted = true
+        let keep = ex.clientKeepAlive && framing != .untilClose && !c.closeAfterResponse && !c.worker.draining && ex.requestBodyDone
+
+        out.append("HTTP/1.1 ")
+        out.appendDecimal(head.status)
+        out.append(byte: 0x20)
+        out.append(HTTPSerializer.reasonPhrase(head.status))
+        out.append("\r\n")
+        var sawRequestID = false
+        for h in head.headers {
+            switch h.kind {
+            case .hopByHop, .connection, .transferEncoding:
+                continue
+            case .contentLength:
+                // Kept for a Content-Length body, and for HEAD/304 where it describes the representation.
+                if framing != .contentLength && !(framing == .none && (ex.isHead || head.status == 304)) { continue }
+            case .xRequestId:
+                sawRequestID = true
+            default:
+                break
+            }
+            out.append(UnsafeRawBufferPointer(rebasing: bytes[h.name]))
+            out.append(": ")
+            out.append(UnsafeRawBufferPointer(rebasing: bytes[h.value]))
+            out.append("\r\n")
+        }
+        if !sawRequestID {
+            out.append("X-Request-Id: ")
+            out.append(ex.requestID)
+            out.append("\r\n")
+        }
+        if framing == .chunked { out.append("Transfer-Encoding: chunked\r\n") }
+        if let info = ex.rateInfo {
+            out.append("RateLimit-Limit: ")
+            out.appendDecimal(info.limit)
+            out.append("\r\nRateLimit-Remaining: ")
+            out.appendDecimal(info.remaining)
+            out.append("\r\nRateLimit-Reset: ")
+            out.appendDecimal(info.resetSeconds)
+            out.append("\r\n")
+        }
+        if !keep {
+            out.append("Connection: close\r\n\r\n")
+            c.closeAfterResponse = true
+        } else if ex.clientVersion == .http1_0 {
+            out.append("Connection: keep-alive\r\n\r\n")
+        } else {
+            out.append("\r\n")
+        }
+    }
+}

@@ -1,0 +1,114 @@
+import EventLoop
+import HTTP1
+import JWT
+import Policy
+import RateLimit
+
+/// Everything a worker needs to serve requests, built once from a validated `gateway.json` and never
+/// mutated: workers share it without locks. A reload builds a new one.
+public final class Snapshot: Sendable {
+    public let listen: [SocketAddress]
+    public let workers: Int
+    public let realm: String
+    public let limits: Limits
+    public let timeouts: Timeouts
+    public let upstreams: [Upstream]
+    public let routes: RouteTable
+    public let issuers: IssuerSet
+    public let rateLimit: RateLimitSettings
+    public let log: LogSettings
+    /// Lower-case names of every configured identity header: removed from every client request.
+    public let identityHeaderNames: [[UInt8]]
+
+    public init(
+        listen: [SocketAddress], workers: Int, realm: String, limits: Limits, timeouts: Timeouts,
+        upstreams: [Upstream], routes: RouteTable, issuers: IssuerSet, rateLimit: RateLimitSettings, log: LogSettings
+    ) {
+        self.listen = listen
+        self.workers = workers
+        self.realm = realm
+        self.limits = limits
+        self.timeouts = timeouts
+        self.upstreams = upstreams
+        self.routes = routes
+        self.issuers = issuers
+        self.rateLimit = rateLimit
+        self.log = log
+        var names: [[UInt8]] = []
+        for p in issuers.profiles {
+            for (header, _) in p.identityHeaders {
+                let lower = Array(header.lowercased().utf8)
+                if !names.contains(lower) { names.append(lower) }
+            }
+        }
+        identityHeaderNames = names
+    }
+}
+
+public struct Limits: Sendable {
+    public var head = HeadLimits()
+    public var maxBodyBytes = 10 << 20
+    public var maxTokenBytes = 8192
+    public var maxConnections = 20_000
+    public var maxConnectionsPerWorker = 20_000
+    public var maxConnectionsPerIP = 256
+    public var maxRequestsPerConnection = 10_000
+    public var drainBodyBytes = 64 << 10
+    public init() {}
+}
+
+/// Timeouts in nanoseconds of the monotonic clock.
+public struct Timeouts: Sendable {
+    public var requestHead: UInt64 = 10_000_000_000
+    public var bodyIdle: UInt64 = 30_000_000_000
+    public var keepAlive: UInt64 = 60_000_000_000
+    public var upstreamConnect: UInt64 = 3_000_000_000
+    public var upstreamResponse: UInt64 = 30_000_000_000
+    public var drain: UInt64 = 10_000_000_000
+    public init() {}
+}
+
+public struct Upstream: Sendable {
+    public var name: String
+    public var targets: [SocketAddress]
+    public var maxIdlePerTarget: Int = 32
+    public var idleTimeout: UInt64 = 60_000_000_000
+    public var connectTimeout: UInt64 = 3_000_000_000
+    public var responseTimeout: UInt64 = 30_000_000_000
+    public var ejectAfter: Int = 3
+    public var ejectFor: UInt64 = 10_000_000_000
+    public init(name: String, targets: [SocketAddress]) {
+        self.name = name
+        self.targets = targets
+    }
+}
+
+public struct RateLimitSettings: Sendable {
+    public var limiter: RateLimiter
+    public var defaultSpec: RateSpec?
+    public var trustedProxies: TrustedProxies
+    public var ipv6Prefix: Int
+    public var headers: Bool
+    public init(limiter: RateLimiter, defaultSpec: RateSpec?, trustedProxies: TrustedProxies, ipv6Prefix: Int, headers: Bool) {
+        self.limiter = limiter
+        self.defaultSpec = defaultSpec
+        self.trustedProxies = trustedProxies
+        self.ipv6Prefix = ipv6Prefix
+        self.headers = headers
+    }
+}
+
+public struct LogSettings: Sendable {
+    public enum Destination: Sendable, Equatable { case off, stderr, stdout, file(String) }
+    public var access: Destination = .stderr
+    public init(access: Destination = .stderr) { self.access = access }
+}
+
+extension Snapshot {
+    /// The same snapshot with another worker count (the `--workers` flag).
+    public func with(workers: Int) -> Snapshot {
+        Snapshot(
+            listen: listen, workers: workers, realm: realm, limits: limits, timeouts: timeouts, upstreams: upstreams,
+            routes: routes, issuers: issuers, rateLimit: rateLimit, log: log)
+    }
+}

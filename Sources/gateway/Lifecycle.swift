@@ -1,0 +1,41 @@
+import Logging
+import Glibc
+import JSON
+
+/// Lifecycle events (start, stop, failures) as JSON lines on stderr through swift-log.
+enum Lifecycle {
+    static let logger: Logger = {
+        LoggingSystem.bootstrap { label in JSONLogHandler(label: label) }
+        return Logger(label: "gateway")
+    }()
+
+    static func log(_ event: String, _ fields: [String: String] = [:], level: Logger.Level = .info) {
+        var md: Logger.Metadata = [:]
+        for (k, v) in fields { md[k] = .string(v) }
+        logger.log(level: level, Logger.Message(stringLiteral: event), metadata: md)
+    }
+}
+
+/// One JSON object per line: {"time","level","event",...metadata}.
+struct JSONLogHandler: LogHandler {
+    let label: String
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .info
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        var obj = JSONObject()
+        obj["time"] = .number(JSONNumber(Int64(time(nil))))
+        obj["level"] = .string(event.level.rawValue)
+        obj["event"] = .string(event.message.description)
+        let merged = metadata.merging(event.metadata ?? [:]) { $1 }
+        for (k, v) in merged.sorted(by: { $0.key < $1.key }) { obj[k] = .string("\(v)") }
+        var line = JSONWriter.serialize(.object(obj))
+        line.append("\n")
+        line.withUTF8 { p in _ = write(2, p.baseAddress, p.count) }
+    }
+}

@@ -1,0 +1,137 @@
+@testable import Config
+
+/// Sample configs used across the tests; they double as documentation of the file format.
+enum Fixtures {
+    static let minimal = """
+        {
+          "listen": "127.0.0.1:8080",
+          "upstreams": { "legacy": ["127.0.0.1:9000"] },
+          "routes": [ { "prefix": "/", "upstream": "legacy", "auth": "public" } ]
+        }
+        """
+
+    static let full = """
+        {
+          "$schema": "./gateway.schema.json",
+          "listen": ["0.0.0.0:8080", "[::1]:8081"],
+          "workers": 4,
+          "realm": "example",
+          "limits": {
+            "max_target_bytes": "4KiB", "max_head_bytes": "32KiB", "max_headers": 64, "max_body_bytes": "1MiB",
+            "max_token_bytes": 4096, "max_connections": 1000, "max_connections_per_worker": 500,
+            "max_connections_per_ip": 50, "max_requests_per_connection": 100, "drain_body_bytes": "16KiB"
+          },
+          "timeouts": {
+            "request_head": "5s", "body_idle": "15s", "keep_alive": "1m", "upstream_connect": "500ms",
+            "upstream_response": "1m30s", "drain": "20s"
+          },
+          "upstreams": {
+            "legacy": ["127.0.0.1:9000", "127.0.0.1:9001"],
+            "billing": {
+              "targets": ["[::1]:9100"], "max_idle": 8, "idle_timeout": "30s", "connect_timeout": "1s",
+              "eject_after": 5, "eject_for": "1m"
+            }
+          },
+          "issuers": {
+            "internal": {
+              "iss": "https://auth.example.com",
+              "audiences": ["gateway", "legacy"],
+              "leeway": "10s",
+              "require_exp": true,
+              "max_age": "1d",
+              "typ": "JWT",
+              "roles_claim": "realm_access.roles",
+              "scopes_claim": "scp",
+              "identity_headers": { "X-User": "sub", "X-Tenant": "tenant.id" },
+              "keys": [
+                { "kid": "k1", "alg": "HS256", "secret_env": "GATEWAY_HS_KEY" },
+                { "kid": "k2", "alg": "RS256", "public_key": "keys/rs.pub.pem", "private_key": "/etc/gw/rs.pem" }
+              ]
+            },
+            "partner": {
+              "iss": "https://partner.example.org",
+              "keys": [ { "jwks_file": "partner/jwks.json", "algs": ["ES256", "EdDSA"] } ]
+            }
+          },
+          "rate_limit": {
+            "default": { "rate": "100/s", "burst": 200 },
+            "trusted_proxies": ["10.0.0.0/8", "::1"],
+            "ipv6_prefix": 56,
+            "max_keys": 5000,
+            "headers": true
+          },
+          "routes": [
+            { "name": "health", "path": "/health", "methods": ["GET"], "upstream": "legacy", "auth": "public",
+              "rate_limit": false },
+            { "prefix": "/api/", "methods": ["GET", "POST", "DELETE"], "host": "API.example.com", "upstream": "legacy",
+              "auth": {
+                "issuers": ["internal"],
+                "roles": { "any": ["reader", "writer"] },
+                "methods": { "POST,DELETE": { "all": ["writer", "auditor"] } }
+              },
+              "token": { "cookie": "session", "query": "access_token" },
+              "forward_authorization": true,
+              "rate_limit": { "rate": "6000/min", "burst": 50, "by_subject": { "rate": "10/s" }, "headers": false },
+              "max_body_bytes": "2MiB" },
+            { "name": "billing", "prefix": "/billing/%2Fraw/", "allow_encoded_slash": true, "upstream": "billing",
+              "auth": { "scopes": { "all": ["billing:read"] } } },
+            { "prefix": "/admin/", "upstream": "legacy", "auth": { "any": ["admin"] } }
+          ],
+          "log": { "access": "logs/access.log", "level": "notice" }
+        }
+        """
+}
+
+extension Fixtures {
+    /// A valid config with one issuer ("main") and the given route.
+    static func route(_ route: String) -> String {
+        """
+        {
+          "listen": "127.0.0.1:8080",
+          "upstreams": { "legacy": ["127.0.0.1:9000"] },
+          "issuers": { "main": { "iss": "https://auth.example.com", "keys": [ { "alg": "HS256", "secret_env": "KEY" } ] } },
+          "routes": [ \(route) ]
+        }
+        """
+    }
+
+    /// The minimal config plus extra top-level members.
+    static func top(_ members: String) -> String {
+        """
+        {
+          "listen": "127.0.0.1:8080",
+          "upstreams": { "legacy": ["127.0.0.1:9000"] },
+          "routes": [ { "prefix": "/", "upstream": "legacy", "auth": "public" } ],
+          \(members)
+        }
+        """
+    }
+
+    /// A valid config whose single issuer "main" is the given object.
+    static func issuer(_ issuer: String) -> String {
+        """
+        {
+          "listen": "127.0.0.1:8080",
+          "upstreams": { "legacy": ["127.0.0.1:9000"] },
+          "issuers": { "main": \(issuer) },
+          "routes": [ { "prefix": "/", "upstream": "legacy", "auth": "authenticated" } ]
+        }
+        """
+    }
+
+    /// An issuer object with the given keys.
+    static func keys(_ keys: String) -> String {
+        issuer(#"{ "iss": "https://auth.example.com", "keys": [ \#(keys) ] }"#)
+    }
+
+    static func decode(_ json: String, base: String = "/etc/gateway") -> Result<GatewayConfig, ConfigErrors> {
+        ConfigLoader.decode(Array(json.utf8), baseDirectory: base)
+    }
+
+    static func problems(_ json: String) -> [ConfigProblem] {
+        switch decode(json) {
+        case .success: return []
+        case .failure(let errors): return errors.problems
+        }
+    }
+}

@@ -1,0 +1,80 @@
+import JSON
+import Testing
+@testable import Config
+
+/// Keeps `ConfigSchema.json` (the editors' reference) in step with what the decoder accepts.
+struct SchemaTests {
+    private static func schema() throws -> JSONObject {
+        let parsed = try JSONParser.parse(ConfigSchema.json)
+        return try #require(parsed.objectValue)
+    }
+
+    private static func definitions() throws -> JSONObject {
+        try #require(try schema()["$defs"]?.objectValue)
+    }
+
+    @Test func isDraft2020_12() throws {
+        #expect(try Self.schema()["$schema"] == "https://json-schema.org/draft/2020-12/schema")
+    }
+
+    @Test(arguments: ConfigKeys.bySchemaDefinition.keys.sorted())
+    func propertiesMatchTheDecoderKeys(definition: String) throws {
+        let object = definition.isEmpty ? try Self.schema() : try #require(try Self.definitions()[definition]?.objectValue)
+        let properties = try #require(object["properties"]?.objectValue, "\(definition) has no properties")
+        #expect(properties.members.map(\.key) == ConfigKeys.bySchemaDefinition[definition])
+        #expect(object["additionalProperties"] == false)
+        #expect(object["type"] == "object")
+    }
+
+    @Test func everyObjectDefinitionHasDecoderKeys() throws {
+        let withProperties = try Self.definitions().members.filter { $0.value.objectValue?["properties"] != nil }.map(\.key)
+        #expect(Set(withProperties).union([""]) == Set(ConfigKeys.bySchemaDefinition.keys))
+    }
+
+    @Test func everyPropertyIsDescribedAndEveryObjectIsClosed() throws {
+        var problems: [String] = []
+        Self.walk(.object(try Self.schema()), at: "#", problems: &problems)
+        #expect(problems == [])
+    }
+
+    @Test func everyReferenceResolves() throws {
+        let definitions = try Self.definitions()
+        var references: [String] = []
+        Self.collectReferences(.object(try Self.schema()), into: &references)
+        #expect(references.count > 50)
+        for reference in references {
+            #expect(reference.hasPrefix("#/$defs/"))
+            #expect(definitions[String(reference.dropFirst("#/$defs/".count))] != nil, "\(reference)")
+        }
+    }
+
+    private static func walk(_ value: JSONValue, at location: String, problems: inout [String]) {
+        switch value {
+        case .object(let object):
+            if let properties = object["properties"]?.objectValue {
+                if object["additionalProperties"] != false { problems.append("\(location): not closed") }
+                for member in properties.members {
+                    let description = member.value.objectValue?["description"]?.stringValue ?? ""
+                    if description.isEmpty { problems.append("\(location).\(member.key): no description") }
+                }
+            }
+            for member in object.members { walk(member.value, at: "\(location)/\(member.key)", problems: &problems) }
+        case .array(let elements):
+            for (i, element) in elements.enumerated() { walk(element, at: "\(location)/\(i)", problems: &problems) }
+        default: break
+        }
+    }
+
+    private static func collectReferences(_ value: JSONValue, into references: inout [String]) {
+        switch value {
+        case .object(let object):
+            for member in object.members {
+                if member.key == "$ref", let target = member.value.stringValue { references.append(target) }
+                collectReferences(member.value, into: &references)
+            }
+        case .array(let elements):
+            for element in elements { collectReferences(element, into: &references) }
+        default: break
+        }
+    }
+}

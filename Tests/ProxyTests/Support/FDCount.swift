@@ -1,0 +1,28 @@
+import Glibc
+
+/// Open file descriptors of the test process: the gateway, upstream and clients all share it, so a leak shows up
+/// as a count that does not return to its baseline.
+enum FDCount {
+    static func open() -> Int {
+        guard let dir = opendir("/proc/self/fd") else { return -1 }
+        defer { closedir(dir) }
+        var count = 0
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if name != "." && name != ".." { count += 1 }
+        }
+        return count - 1  // the directory stream's own descriptor
+    }
+}
+
+/// Waits (checking every 5 ms) until `condition` holds or `timeout` seconds pass; returns whether it held.
+func waitUntil(timeout: Double, _ condition: () -> Bool) -> Bool {
+    let deadline = monotonicSeconds() + timeout
+    while true {
+        if condition() { return true }
+        if monotonicSeconds() >= deadline { return false }
+        usleep(5_000)
+    }
+}
