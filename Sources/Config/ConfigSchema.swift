@@ -12,7 +12,7 @@ public enum ConfigSchema {
           "properties": {
             "$schema": { "type": "string", "description": "Location of this schema, for editors. Ignored by the gateway." },
             "listen": {
-              "description": "Address or addresses to accept connections on: \"127.0.0.1:8080\", \"[::1]:8080\", \"0.0.0.0:8080\". Hosts are IP literals or \"localhost\"; ports 1-65535.",
+              "description": "Address or addresses to accept connections on: \"127.0.0.1:8080\", \"[::1]:8080\", \"0.0.0.0:8080\". Hosts are IP literals or \"localhost\"; ports 1-65535 (0 picks a free port).",
               "oneOf": [
                 { "$ref": "#/$defs/address" },
                 { "type": "array", "items": { "$ref": "#/$defs/address" }, "minItems": 1, "uniqueItems": true }

@@ -198,9 +198,9 @@ struct ProblemTests {
             ]
         ),
         (
-            #"{ "listen": ["127.0.0.1:0", "example.com:80", "::1:8080", "127.0.0.1:8080", "127.0.0.1:8080"], "upstreams": { "legacy": ["127.0.0.1:9000"] }, "routes": [ { "prefix": "/", "upstream": "legacy", "auth": "public" } ] }"#,
+            #"{ "listen": ["127.0.0.1:70000", "example.com:80", "::1:8080", "127.0.0.1:8080", "127.0.0.1:8080"], "upstreams": { "legacy": ["127.0.0.1:9000"] }, "routes": [ { "prefix": "/", "upstream": "legacy", "auth": "public" } ] }"#,
             [
-                #"listen[0]: invalid address "127.0.0.1:0": port must be a number from 1 to 65535"#,
+                #"listen[0]: invalid address "127.0.0.1:70000": port must be a number from 0 to 65535"#,
                 #"listen[1]: invalid address "example.com:80": host must be an IP address or "localhost", got "example.com""#,
                 #"listen[2]: invalid address "::1:8080": IPv6 addresses need brackets, e.g. "[::1]:8080""#,
                 #"listen[4]: 127.0.0.1:8080 is listed twice"#,

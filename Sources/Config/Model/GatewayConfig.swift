@@ -27,12 +27,12 @@ public struct GatewayConfig: Sendable, Equatable, Decodable {
         _ = r.decode("$schema", as: String.self)
         baseDirectory = context.baseDirectory
 
-        let addresses = r.require("listen", as: OneOrMany<HostPort>.self)?.elements ?? []
-        listen = addresses.map(\.value)
+        let addresses = r.require("listen", as: OneOrMany<ListenAddress>.self)?.elements ?? []
+        listen = addresses.map(\.value.value)
         if case .array(let elements)? = r.rawValue("listen"), elements.isEmpty {
             r.report("listen", "at least one address is required")
         }
-        r.reportRepeats("listen", addresses) { $0.text }
+        r.reportRepeats("listen", addresses) { $0.value.text }
         workers = r.decode("workers", as: WorkerCount.self)?.count
         realm = r.string("realm", default: "gateway")
         if realm.isEmpty || realm.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == 0x22 || $0 == 0x5C }) {

@@ -31,7 +31,9 @@ public struct HostPort: Sendable, Equatable, Hashable, Decodable, CustomStringCo
 
     struct Problem: Error { let reason: String }
 
-    static func parse(_ text: String) -> Result<HostPort, Problem> {
+    /// `allowZeroPort`: a listen address may use port 0 ("any free port", for tests and tools that read
+    /// the bound port back); an upstream target may not.
+    static func parse(_ text: String, allowZeroPort: Bool = false) -> Result<HostPort, Problem> {
         let host: Substring
         let portText: Substring
         let isIPv6: Bool
@@ -60,9 +62,22 @@ public struct HostPort: Sendable, Equatable, Hashable, Decodable, CustomStringCo
             isIPv6 = false
         }
         guard !portText.isEmpty, portText.count <= 5, portText.allSatisfy({ $0.isASCII && $0.isNumber }),
-            let port = Int(portText), (1...65535).contains(port)
-        else { return .failure(Problem(reason: "port must be a number from 1 to 65535")) }
+            let port = Int(portText), ((allowZeroPort ? 0 : 1)...65535).contains(port)
+        else { return .failure(Problem(reason: "port must be a number from \(allowZeroPort ? 0 : 1) to 65535")) }
         return .success(HostPort(host: String(host), port: UInt16(port), isIPv6: isIPv6, text: text))
+    }
+}
+
+/// A listen address: a `HostPort` whose port may be 0.
+struct ListenAddress: Decodable, Equatable {
+    var value: HostPort
+
+    init(from decoder: any Decoder) throws {
+        let text = try decoder.string(expecting: "an address such as \"127.0.0.1:8080\"")
+        switch HostPort.parse(text, allowZeroPort: true) {
+        case .success(let address): value = address
+        case .failure(let problem): throw decoder.invalid("invalid address \"\(text)\": \(problem.reason)")
+        }
     }
 }
 
