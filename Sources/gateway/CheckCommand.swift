@@ -11,7 +11,8 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         let (cfg, _) = try options.loadSnapshot()
-        print(summary(cfg), terminator: "")
+        let text = summary(cfg)
+        print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
     }
 }
 
