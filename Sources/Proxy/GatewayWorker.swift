@@ -10,6 +10,7 @@ final class SharedState: Sendable {
     let totalConnections = Atomic<Int>(0)
     let draining = Atomic<Bool>(false)
     let requests = Atomic<Int>(0)
+    let perIP = ConnectionsPerIP()
 }
 
 /// One worker thread's world: its loop, listeners, client connections, upstream pools, token verifier
@@ -94,11 +95,18 @@ final class GatewayWorker {
             return
         }
         let peer = ipAddress(of: address)
+        // One address may not hold every connection slot: past its cap its new connections are closed.
+        guard shared.perIP.acquire(peer, limit: limits.maxConnectionsPerIP) else {
+            shared.totalConnections.subtract(1, ordering: .relaxed)
+            Socket.abort(fd)
+            return
+        }
         let c = ClientConnection(fd: fd, peer: peer, worker: self)
         do {
             try loop.register(fd, c)
         } catch {
             shared.totalConnections.subtract(1, ordering: .relaxed)
+            shared.perIP.release(peer)
             Glibc.close(fd)
             return
         }
@@ -123,6 +131,7 @@ final class GatewayWorker {
             freeSlots.append(slot)
             connectionCount -= 1
             shared.totalConnections.subtract(1, ordering: .relaxed)
+            shared.perIP.release(c.peer)
         }
     }
 
