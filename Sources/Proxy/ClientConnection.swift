@@ -32,6 +32,8 @@ final class ClientConnection: EventHandler {
     var parser: RequestHeadParser
     var readReady = true
     var writeBlocked = false
+    /// The client closed its side (RDHUP/HUP seen); sticky for the same reason as the upstream's.
+    var peerHungUp = false
     var requestsServed = 0
     var deadline: UInt64 = .max
     var queuedDeadline: UInt64 = .max
@@ -52,6 +54,7 @@ final class ClientConnection: EventHandler {
 
     func handleEvent(_ events: UInt32) {
         if events & (IOEvents.readable | IOEvents.readHangup | IOEvents.hangup | IOEvents.error) != 0 { readReady = true }
+        if events & (IOEvents.readHangup | IOEvents.hangup | IOEvents.error) != 0 { peerHungUp = true }
         if events & (IOEvents.writable | IOEvents.error | IOEvents.hangup) != 0 { writeBlocked = false }
         drive()
     }
@@ -62,6 +65,8 @@ final class ClientConnection: EventHandler {
         if now >= deadline {
             deadline = .max
             onTimeout()
+            // The timeout may have queued an answer (408): send it now, no event will come to do it.
+            drive()
         } else {
             setDeadline(deadline)
         }
@@ -170,7 +175,7 @@ final class ClientConnection: EventHandler {
         switch Socket.read(fd, into: b.writable) {
         case .bytes(let n):
             b.writeIndex += n
-            if n < space { readReady = false }
+            if n < space && !peerHungUp { readReady = false }
             if n == 0 { return false }
             switch phase {
             case .idle:

@@ -10,7 +10,7 @@ enum ForwardedHead {
     static func write(
         head: RequestHead, bytes: UnsafeRawBufferPointer, path: [UInt8], queryStart: Int?, dropQuery: Range<Int>?,
         route: Route, token: VerifiedToken?, peerText: [UInt8], requestID: [UInt8], identityNames: [[UInt8]],
-        issuers: IssuerSet, into out: ByteBuffer
+        issuers: IssuerSet, targetHost: @autoclosure () -> String, into out: ByteBuffer
     ) {
         out.append(UnsafeRawBufferPointer(rebasing: bytes[head.methodRange]))
         out.append(byte: 0x20)
@@ -20,6 +20,13 @@ enum ForwardedHead {
                         base: head.target.lowerBound + qs, drop: dropQuery, into: out)
         }
         out.append(" HTTP/1.1\r\n")
+        if head.hostIndex < 0 {
+            // An HTTP/1.0 request may lack Host, but the upstream request is HTTP/1.1, which requires one
+            // (RFC 9112 §3.2): name the target.
+            out.append("Host: ")
+            out.append(targetHost())
+            out.append("\r\n")
+        }
 
         var xffCount = 0
         for h in head.headers {

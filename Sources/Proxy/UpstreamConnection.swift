@@ -17,6 +17,9 @@ final class UpstreamConnection: EventHandler {
     var inBuf: ByteBuffer?
     var readReady = false
     var writeBlocked = false
+    /// The peer closed its side (RDHUP/HUP seen). Sticky: edge-triggered epoll reports it once, often in the
+    /// same event as the last data, so a short read must not make us forget that EOF is waiting.
+    var peerHungUp = false
     /// Came from the idle pool: the server may have closed it meanwhile.
     var reused = false
     var responseBytesSeen = false
@@ -46,6 +49,7 @@ final class UpstreamConnection: EventHandler {
 
     func handleEvent(_ events: UInt32) {
         if events & (IOEvents.readable | IOEvents.readHangup | IOEvents.hangup | IOEvents.error) != 0 { readReady = true }
+        if events & (IOEvents.readHangup | IOEvents.hangup | IOEvents.error) != 0 { peerHungUp = true }
         if events & (IOEvents.writable | IOEvents.error | IOEvents.hangup) != 0 { writeBlocked = false }
         switch phase {
         case .connecting:
@@ -195,7 +199,7 @@ final class UpstreamConnection: EventHandler {
         let space = b.writableCount
         switch Socket.read(fd, into: b.writable) {
         case .bytes(let n):
-            if n < space { readReady = false }
+            if n < space && !peerHungUp { readReady = false }
             b.writeIndex += n
             if n > 0 {
                 if !responseBytesSeen {
@@ -403,7 +407,8 @@ final class UpstreamConnection: EventHandler {
     private func finishResponse(_ c: ClientConnection, reusable: Bool) {
         if c.exchange.responseFraming == .chunked, let out = c.outBuf { out.append("0\r\n\r\n") }
         let leftover = !(inBuf?.isEmpty ?? true)
-        let canReuse = reusable && !leftover && c.exchange.requestBodyDone && (out?.isEmpty ?? true) && !worker.draining
+        let canReuse = reusable && !leftover && !peerHungUp && c.exchange.requestBodyDone && (out?.isEmpty ?? true)
+            && !worker.draining
         pool.recordSuccess(targetIndex)
         detach()
         if canReuse {
