@@ -86,6 +86,9 @@ public final class ByteBuffer {
         append(UnsafeRawBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
     }
 
+    /// Disfavoured so that string literals pick the `StaticString` overload, which copies without
+    /// bridging through String's UTF-8 view.
+    @_disfavoredOverload
     @discardableResult
     public func append(_ s: String) -> Int {
         var s = s

@@ -38,6 +38,55 @@ public enum IdentityHeaders {
         return (headers, dropped)
     }
 
+    /// The same headers as `render`, without building Strings: each value is encoded into `scratch`
+    /// (cleared first, capacity kept) and handed to `body` with its header name. The request path uses this
+    /// so that a verified token's identity costs no allocation for string and string-array claims.
+    public static func forEach(
+        token: VerifiedToken, profile: IssuerProfile, scratch: inout [UInt8],
+        _ body: (_ name: String, _ value: UnsafeRawBufferPointer) -> Void
+    ) {
+        for (name, path) in profile.identityHeaders {
+            guard let claim = path.value(in: token.claims) else { continue }
+            scratch.removeAll(keepingCapacity: true)
+            var sanitizer = Sanitizer()
+            switch claim {
+            case .string(let s):
+                for b in s.utf8 { sanitizer.push(b, &scratch) }
+            case .array(let elements) where elements.allSatisfy({ $0.stringValue.map { !$0.utf8.contains(UInt8(ascii: ",")) } ?? false }):
+                // Joined, then sanitised as one value, exactly as `render` does.
+                for (i, e) in elements.enumerated() {
+                    if i > 0 { sanitizer.push(UInt8(ascii: ","), &scratch) }
+                    if case .string(let s) = e { for b in s.utf8 { sanitizer.push(b, &scratch) } }
+                }
+            default:
+                for b in JSONWriter.serialize(claim).utf8 { sanitizer.push(b, &scratch) }
+            }
+            sanitizer.finish(&scratch)
+            guard scratch.count <= maxValueBytes else { continue }
+            scratch.withUnsafeBytes { body(name, $0) }
+        }
+    }
+
+    /// Streams bytes into a value without control characters and without leading/trailing spaces.
+    private struct Sanitizer {
+        var seenNonSpace = false
+        var keep = 0
+
+        mutating func push(_ b: UInt8, _ out: inout [UInt8]) {
+            if b < 0x20 || b == 0x7F { return }
+            if b == 0x20 && !seenNonSpace { return }
+            out.append(b)
+            if b != 0x20 {
+                seenNonSpace = true
+                keep = out.count
+            }
+        }
+
+        func finish(_ out: inout [UInt8]) {
+            out.removeSubrange(keep..<out.count)
+        }
+    }
+
     static func encode(_ claim: JSONValue) -> String {
         switch claim {
         case .string(let s):

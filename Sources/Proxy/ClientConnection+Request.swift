@@ -116,7 +116,8 @@ extension ClientConnection {
             head: head, bytes: bytes, path: worker.path, queryStart: worker.queryStart,
             dropQuery: worker.tokenQueryParameter, route: route, token: token, peerText: worker.peerText(of: self),
             requestID: exchange.requestID, identityNames: snap.identityHeaderNames,
-            issuers: snap.issuers, targetHost: snap.upstreams[route.upstream].targets[up.targetIndex].description, into: out)
+            issuers: snap.issuers, targetHost: snap.upstreams[route.upstream].targets[up.targetIndex].description,
+            scratch: &worker.identityScratch, into: out)
         b.consume(head.headLength)
 
         switch head.framing {

@@ -10,7 +10,7 @@ enum ForwardedHead {
     static func write(
         head: RequestHead, bytes: UnsafeRawBufferPointer, path: [UInt8], queryStart: Int?, dropQuery: Range<Int>?,
         route: Route, token: VerifiedToken?, peerText: [UInt8], requestID: [UInt8], identityNames: [[UInt8]],
-        issuers: IssuerSet, targetHost: @autoclosure () -> String, into out: ByteBuffer
+        issuers: IssuerSet, targetHost: @autoclosure () -> String, scratch: inout [UInt8], into out: ByteBuffer
     ) {
         out.append(UnsafeRawBufferPointer(rebasing: bytes[head.methodRange]))
         out.append(byte: 0x20)
@@ -73,7 +73,7 @@ enum ForwardedHead {
         out.append(requestID)
         if case .chunked = head.framing { out.append("\r\nTransfer-Encoding: chunked") }
         if let token {
-            for (name, value) in IdentityHeaders.render(token: token, profile: issuers.profiles[token.issuerIndex]) {
+            IdentityHeaders.forEach(token: token, profile: issuers.profiles[token.issuerIndex], scratch: &scratch) { name, value in
                 out.append("\r\n")
                 out.append(name)
                 out.append(": ")

@@ -43,6 +43,7 @@ final class GatewayWorker {
     var path: [UInt8] = []
     var queryStart: Int?
     var tokenQueryParameter: Range<Int>?
+    var identityScratch: [UInt8] = []
 
     init(id: Int, snapshot: Snapshot, shared: SharedState, listenFDs: [Int32]) throws(SystemError) {
         self.id = id
@@ -210,7 +211,9 @@ final class GatewayWorker {
 /// A listening socket owned by one worker.
 final class Listener: EventHandler {
     let fd: Int32
-    unowned let worker: GatewayWorker
+    // unowned(unsafe): the worker owns and outlives every connection, pool and listener it creates (it
+    // closes them all before it ends), and a checked unowned reference costs an atomic per access.
+    unowned(unsafe) let worker: GatewayWorker
     private var open = true
 
     init(fd: Int32, worker: GatewayWorker) {

@@ -3,8 +3,9 @@ import HTTP1
 import Policy
 import RateLimit
 
-/// One compiled entry of `routes`: how a request is matched and what is done with it.
-public struct Route: Sendable {
+/// One compiled entry of `routes`: how a request is matched and what is done with it. A class so that
+/// matching and admission pass a reference instead of copying (and retaining) every field per request.
+public final class Route: Sendable {
     public enum PathMatch: Sendable, Equatable {
         case exact([UInt8])
         /// Segment-aware: "/api" matches "/api" and "/api/x" but not "/apix"; a prefix ending in "/" matches
@@ -18,22 +19,22 @@ public struct Route: Sendable {
         case limited(RateSpec, limiterID: Int)
     }
 
-    public var name: String
-    public var match: PathMatch
+    public let name: String
+    public let match: PathMatch
     /// Upper-case method tokens; empty means every method.
-    public var methods: [[UInt8]]
+    public let methods: [[UInt8]]
     /// Lower-case host (without port) the request's Host must name; nil means any.
-    public var host: [UInt8]?
-    public var upstream: Int
-    public var policy: RoutePolicy
-    public var tokenCookie: [UInt8]?
-    public var tokenQuery: [UInt8]?
-    public var forwardAuthorization: Bool
-    public var allowEncodedSlash: Bool
-    public var ipLimit: Limit
-    public var subjectLimit: Limit
-    public var rateLimitHeaders: Bool
-    public var maxBodyBytes: Int
+    public let host: [UInt8]?
+    public let upstream: Int
+    public let policy: RoutePolicy
+    public let tokenCookie: [UInt8]?
+    public let tokenQuery: [UInt8]?
+    public let forwardAuthorization: Bool
+    public let allowEncodedSlash: Bool
+    public let ipLimit: Limit
+    public let subjectLimit: Limit
+    public let rateLimitHeaders: Bool
+    public let maxBodyBytes: Int
 
     public init(
         name: String, match: PathMatch, methods: [[UInt8]] = [], host: [UInt8]? = nil, upstream: Int,

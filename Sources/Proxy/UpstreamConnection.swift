@@ -8,8 +8,10 @@ final class UpstreamConnection: EventHandler {
     enum Phase { case connecting, active, idle, closed }
 
     let fd: Int32
-    unowned let worker: GatewayWorker
-    unowned let pool: UpstreamPool
+    // unowned(unsafe): the worker owns and outlives every connection, pool and listener it creates (it
+    // closes them all before it ends), and a checked unowned reference costs an atomic per access.
+    unowned(unsafe) let worker: GatewayWorker
+    unowned(unsafe) let pool: UpstreamPool
     let targetIndex: Int
     var phase: Phase
     var client: ClientConnection?

@@ -7,7 +7,9 @@ import Glibc
 /// failing target on its own, which costs at most `eject_after` failed attempts per worker.
 final class UpstreamPool {
     let upstream: Upstream
-    unowned let worker: GatewayWorker
+    // unowned(unsafe): the worker owns and outlives every connection, pool and listener it creates (it
+    // closes them all before it ends), and a checked unowned reference costs an atomic per access.
+    unowned(unsafe) let worker: GatewayWorker
     private var idle: [[UpstreamConnection]]
     private var next = 0
     private var failures: [Int]

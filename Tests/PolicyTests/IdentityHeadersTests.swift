@@ -62,3 +62,28 @@ struct IdentityHeadersTests {
         #expect(over.headers.isEmpty && over.dropped == ["X-C"])
     }
 }
+
+/// The allocation-free writer the proxy uses must give exactly what `render` gives.
+@Test(arguments: [
+    #"{"sub": "  kyle  ", "roles": ["reader", "admin"], "iss": "https://i"}"#,
+    #"{"sub": "a\u0000b\r\nX-Evil: 1", "roles": ["x,y", "z"], "iss": "i"}"#,
+    #"{"sub": 42, "roles": "  spaced  ", "iss": {"nested": true}}"#,
+    #"{"sub": "   ", "roles": [], "iss": ""}"#,
+    #"{"roles": ["a", 1]}"#,
+])
+func forEachMatchesRender(_ claimsJSON: String) throws {
+    guard case .object(let claims) = try JSONParser.parse(claimsJSON) else {
+        Issue.record("fixture is not an object")
+        return
+    }
+    let token = VerifiedToken(issuerIndex: 0, claims: claims)
+    let profile = IssuerProfile(name: "t", issuer: "i", keys: [])
+    let rendered = IdentityHeaders.render(token: token, profile: profile)
+    var streamed: [(String, String)] = []
+    var scratch: [UInt8] = []
+    IdentityHeaders.forEach(token: token, profile: profile, scratch: &scratch) { name, value in
+        streamed.append((name, String(decoding: value, as: UTF8.self)))
+    }
+    #expect(streamed.map(\.0) == rendered.map(\.name))
+    #expect(streamed.map(\.1) == rendered.map(\.value))
+}
