@@ -62,6 +62,8 @@ final class UpstreamConnection: EventHandler {
                 return
             }
             phase = .active
+            // From here the response timeout is an idle timeout: re-armed by every write and read that moves.
+            setDeadline(worker.loop.now + pool.upstream.responseTimeout)
             client?.drive()
         case .active:
             client?.drive()
@@ -139,7 +141,10 @@ final class UpstreamConnection: EventHandler {
         while !b.isEmpty {
             switch Socket.write(fd, from: b.readable) {
             case .bytes(let n):
-                wrote = wrote || n > 0
+                if n > 0 && !wrote {
+                    wrote = true
+                    setDeadline(worker.loop.now + pool.upstream.responseTimeout)
+                }
                 if retainRequestForRetry {
                     // Keep the bytes for a replay until the first response byte arrives.
                     b.readIndex += n
