@@ -5,6 +5,8 @@
 #include <unistd.h>
 #include <sys/syscall.h>
 #include <string.h>
+#include <errno.h>
+#include <fcntl.h>
 
 int cshim_accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags) {
     return accept4(fd, addr, len, flags);
@@ -26,14 +28,28 @@ int cshim_set_thread_name(const char *name) {
 
 int cshim_gettid(void) { return (int)syscall(SYS_gettid); }
 
-int cshim_block_signals_signalfd(void) {
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
-    sigaddset(&set, SIGHUP);
-    if (pthread_sigmask(SIG_BLOCK, &set, NULL) != 0) return -1;
-    return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+static int signal_pipe[2] = {-1, -1};
+
+static void on_termination_signal(int sig) {
+    int saved = errno;
+    unsigned char b = (unsigned char)sig;
+    ssize_t n = write(signal_pipe[1], &b, 1);
+    (void)n;
+    errno = saved;
+}
+
+int cshim_termination_signal_fd(void) {
+    if (signal_pipe[0] >= 0) return signal_pipe[0];
+    if (pipe2(signal_pipe, O_CLOEXEC | O_NONBLOCK) != 0) return -1;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_termination_signal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    return signal_pipe[0];
 }
 
 void cshim_ignore_sigpipe(void) {

@@ -1,8 +1,10 @@
 import Glibc
 import JSON
+import Logging
 
-/// One JSON line per request, formatted into a per-worker buffer and written once per loop iteration
-/// (one write for a whole batch of requests), so logging costs no lock and no syscall per request.
+/// One JSON line per request, through swift-log: the worker formats the line, logs it on its own `Logger`,
+/// whose `AccessLogHandler` appends it to a per-worker buffer that is written once per loop iteration (one
+/// write for a whole batch of requests), so logging costs no lock and no syscall per request.
 /// Lines never contain the Authorization header, cookies, the query string or a token: only the
 /// normalised path.
 final class AccessLogWriter {
@@ -10,6 +12,8 @@ final class AccessLogWriter {
     private let fd: Int32
     private let ownsFD: Bool
     private var buffer: [UInt8] = []
+    private var line: [UInt8] = []
+    private var logger: Logger? = nil
 
     init(_ destination: LogSettings.Destination) {
         switch destination {
@@ -32,6 +36,11 @@ final class AccessLogWriter {
             ownsFD = f >= 0
         }
         buffer.reserveCapacity(enabled ? 64 << 10 : 0)
+        line.reserveCapacity(enabled ? 512 : 0)
+        if enabled {
+            let handler = AccessLogHandler(writer: self)
+            logger = Logger(label: "gateway.access") { _ in handler }
+        }
     }
 
     deinit {
@@ -43,37 +52,46 @@ final class AccessLogWriter {
         requestID: [UInt8], client: [UInt8], method: [UInt8], path: [UInt8], route: String?, upstream: String?,
         status: Int, bytes: Int, durationNanos: UInt64, subject: String?
     ) {
-        buffer.append(contentsOf: #"{"time":""#.utf8)
+        line.append(contentsOf: #"{"time":""#.utf8)
         appendTimestamp()
-        buffer.append(contentsOf: #"","request_id":"#.utf8)
-        JSONWriter.appendString(String(decoding: requestID, as: UTF8.self), to: &buffer)
-        buffer.append(contentsOf: #","client_ip":"#.utf8)
-        JSONWriter.appendString(String(decoding: client, as: UTF8.self), to: &buffer)
-        buffer.append(contentsOf: #","method":"#.utf8)
-        JSONWriter.appendString(String(decoding: method, as: UTF8.self), to: &buffer)
-        buffer.append(contentsOf: #","path":"#.utf8)
-        JSONWriter.appendString(String(decoding: path, as: UTF8.self), to: &buffer)
-        buffer.append(contentsOf: #","route":"#.utf8)
-        if let route { JSONWriter.appendString(route, to: &buffer) } else { buffer.append(contentsOf: "null".utf8) }
-        buffer.append(contentsOf: #","upstream":"#.utf8)
-        if let upstream { JSONWriter.appendString(upstream, to: &buffer) } else { buffer.append(contentsOf: "null".utf8) }
-        buffer.append(contentsOf: #","status":"#.utf8)
-        buffer.append(contentsOf: String(status).utf8)
-        buffer.append(contentsOf: #","bytes":"#.utf8)
-        buffer.append(contentsOf: String(bytes).utf8)
-        buffer.append(contentsOf: #","duration_ms":"#.utf8)
+        line.append(contentsOf: #"","request_id":"#.utf8)
+        JSONWriter.appendString(String(decoding: requestID, as: UTF8.self), to: &line)
+        line.append(contentsOf: #","client_ip":"#.utf8)
+        JSONWriter.appendString(String(decoding: client, as: UTF8.self), to: &line)
+        line.append(contentsOf: #","method":"#.utf8)
+        JSONWriter.appendString(String(decoding: method, as: UTF8.self), to: &line)
+        line.append(contentsOf: #","path":"#.utf8)
+        JSONWriter.appendString(String(decoding: path, as: UTF8.self), to: &line)
+        line.append(contentsOf: #","route":"#.utf8)
+        if let route { JSONWriter.appendString(route, to: &line) } else { line.append(contentsOf: "null".utf8) }
+        line.append(contentsOf: #","upstream":"#.utf8)
+        if let upstream { JSONWriter.appendString(upstream, to: &line) } else { line.append(contentsOf: "null".utf8) }
+        line.append(contentsOf: #","status":"#.utf8)
+        line.append(contentsOf: String(status).utf8)
+        line.append(contentsOf: #","bytes":"#.utf8)
+        line.append(contentsOf: String(bytes).utf8)
+        line.append(contentsOf: #","duration_ms":"#.utf8)
         let micros = durationNanos / 1000
-        buffer.append(contentsOf: String(micros / 1000).utf8)
-        buffer.append(UInt8(ascii: "."))
+        line.append(contentsOf: String(micros / 1000).utf8)
+        line.append(UInt8(ascii: "."))
         let frac = micros % 1000
-        if frac < 100 { buffer.append(UInt8(ascii: "0")) }
-        if frac < 10 { buffer.append(UInt8(ascii: "0")) }
-        buffer.append(contentsOf: String(frac).utf8)
+        if frac < 100 { line.append(UInt8(ascii: "0")) }
+        if frac < 10 { line.append(UInt8(ascii: "0")) }
+        line.append(contentsOf: String(frac).utf8)
         if let subject {
-            buffer.append(contentsOf: #","sub":"#.utf8)
-            JSONWriter.appendString(subject, to: &buffer)
+            line.append(contentsOf: #","sub":"#.utf8)
+            JSONWriter.appendString(subject, to: &line)
         }
-        buffer.append(contentsOf: "}\n".utf8)
+        line.append(UInt8(ascii: "}"))
+        logger?.info(Logger.Message(stringLiteral: String(decoding: line, as: UTF8.self)))
+        line.removeAll(keepingCapacity: true)
+    }
+
+    /// Called by the handler on the worker's thread.
+    fileprivate func append(_ message: String) {
+        var m = message
+        m.withUTF8 { buffer.append(contentsOf: $0) }
+        buffer.append(UInt8(ascii: "\n"))
         if buffer.count > 60 << 10 { flush() }
     }
 
@@ -91,33 +109,24 @@ final class AccessLogWriter {
         buffer.removeAll(keepingCapacity: true)
     }
 
-    /// RFC 3339 UTC with milliseconds, without Foundation.
     private func appendTimestamp() {
-        var ts = timespec()
-        clock_gettime(CLOCK_REALTIME, &ts)
-        var t = ts.tv_sec
-        var tmv = tm()
-        gmtime_r(&t, &tmv)
-        func two(_ v: Int32) {
-            buffer.append(UInt8(48 + v / 10))
-            buffer.append(UInt8(48 + v % 10))
-        }
-        let year = Int(tmv.tm_year) + 1900
-        buffer.append(contentsOf: String(year).utf8)
-        buffer.append(UInt8(ascii: "-"))
-        two(tmv.tm_mon + 1)
-        buffer.append(UInt8(ascii: "-"))
-        two(tmv.tm_mday)
-        buffer.append(UInt8(ascii: "T"))
-        two(tmv.tm_hour)
-        buffer.append(UInt8(ascii: ":"))
-        two(tmv.tm_min)
-        buffer.append(UInt8(ascii: ":"))
-        two(tmv.tm_sec)
-        buffer.append(UInt8(ascii: "."))
-        let ms = Int32(ts.tv_nsec / 1_000_000)
-        buffer.append(UInt8(48 + ms / 100))
-        two(ms % 100)
-        buffer.append(UInt8(ascii: "Z"))
+        Timestamp.appendRFC3339(to: &line)
+    }
+}
+
+/// swift-log handler for access lines: appends each message to its worker's buffer. It is reached only
+/// from that worker's thread (each worker has its own Logger), which is why the unchecked Sendable is sound.
+struct AccessLogHandler: LogHandler, @unchecked Sendable {
+    unowned(unsafe) let writer: AccessLogWriter
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .info
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        writer.append(event.message.description)
     }
 }

@@ -77,26 +77,50 @@ public final class Gateway: @unchecked Sendable {
         threads.removeAll()
     }
 
-    /// Blocks SIGINT/SIGTERM in this thread (call before `start()` so workers inherit the mask) and returns
-    /// a signalfd to wait on.
-    public static func blockTerminationSignals() -> Int32 {
-        cshim_block_signals_signalfd()
+    /// Installs the SIGINT/SIGTERM/SIGHUP handlers and returns the descriptor they report on.
+    public static func terminationSignals() -> Int32 {
+        cshim_termination_signal_fd()
     }
 
-    /// Waits for SIGINT or SIGTERM on `signalFD`, then drains and returns.
+    /// Waits for SIGINT or SIGTERM reported on `signalFD`, then drains and returns. A second signal during
+    /// the drain ends it at once.
     public func runUntilSignal(signalFD: Int32) {
+        waitForTermination(signalFD)
+        shutdown()
+        let drainer = WorkerThread()
+        let done = Atomic<Bool>(false)
+        do {
+            try drainer.start(name: "gw-drain") { [self] in
+                wait()
+                done.store(true, ordering: .releasing)
+            }
+        } catch {
+            wait()
+            return
+        }
+        // The drain runs on its own thread so this one can notice a second signal.
         var pfd = pollfd(fd: signalFD, events: Int16(POLLIN), revents: 0)
+        while !done.load(ordering: .acquiring) {
+            if poll(&pfd, 1, 100) > 0, Self.readSignal(signalFD) != 0 { Glibc.exit(1) }
+        }
+        drainer.join()
+    }
+
+    private func waitForTermination(_ fd: Int32) {
+        var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
         while true {
-            let rc = poll(&pfd, 1, -1)
-            if rc < 0 && errno == EINTR { continue }
-            var info = signalfd_siginfo()
-            let n = read(signalFD, &info, MemoryLayout<signalfd_siginfo>.size)
-            if n == MemoryLayout<signalfd_siginfo>.size, info.ssi_signo == UInt32(SIGINT) || info.ssi_signo == UInt32(SIGTERM) {
-                break
+            if poll(&pfd, 1, -1) < 0 && errno != EINTR { return }
+            var sig = Self.readSignal(fd)
+            while sig != 0 {
+                if sig == SIGINT || sig == SIGTERM { return }
+                sig = Self.readSignal(fd)
             }
         }
-        shutdown()
-        wait()
+    }
+
+    private static func readSignal(_ fd: Int32) -> Int32 {
+        var b: UInt8 = 0
+        return read(fd, &b, 1) == 1 ? Int32(b) : 0
     }
 
     public var requestsServed: Int { shared.requests.load(ordering: .relaxed) }

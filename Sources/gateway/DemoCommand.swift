@@ -29,7 +29,7 @@ struct DemoCommand: ParsableCommand {
             printError("gateway demo: the config has no upstream to start the legacy API on")
             throw ExitCode(1)
         }
-        let signals = Gateway.blockTerminationSignals()
+        let signals = Gateway.terminationSignals()
         let legacy = LegacyAPIServer(listen: target, threads: 1)
         do {
             _ = try legacy.start()

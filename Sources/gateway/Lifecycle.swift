@@ -1,4 +1,5 @@
 import Logging
+import Proxy
 import Glibc
 import JSON
 
@@ -29,7 +30,7 @@ struct JSONLogHandler: LogHandler {
 
     func log(event: LogEvent) {
         var obj = JSONObject()
-        obj["time"] = .number(JSONNumber(Int64(time(nil))))
+        obj["time"] = .string(Timestamp.rfc3339())
         obj["level"] = .string(event.level.rawValue)
         obj["event"] = .string(event.message.description)
         let merged = metadata.merging(event.metadata ?? [:]) { $1 }

@@ -24,7 +24,7 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         var (_, snapshot) = try options.loadSnapshot()
         if let w = workers { snapshot = snapshot.with(workers: w) }
-        let signals = Gateway.blockTerminationSignals()
+        let signals = Gateway.terminationSignals()
         let gateway = Gateway(snapshot: snapshot)
         do {
             try gateway.start(pinWorkersToCPUs: pin)

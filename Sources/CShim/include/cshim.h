@@ -16,9 +16,10 @@ int cshim_accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags);
 int cshim_pin_current_thread(int cpu);
 int cshim_set_thread_name(const char *name);
 int cshim_gettid(void);
-/* Blocks SIGINT/SIGTERM/SIGHUP/SIGPIPE in the calling thread (threads created later inherit it)
-   and returns a signalfd that reports SIGINT/SIGTERM/SIGHUP, or -1. */
-int cshim_block_signals_signalfd(void);
+/* Installs process-wide handlers for SIGINT, SIGTERM and SIGHUP that write the signal number (one byte)
+   to a self-pipe, and returns the pipe's read end (or -1). Unlike a signal mask this works whichever
+   thread the kernel picks, including threads the runtime started before us. */
+int cshim_termination_signal_fd(void);
 /* Ignores SIGPIPE process-wide so a write to a reset socket returns EPIPE instead of killing us. */
 void cshim_ignore_sigpipe(void);
 /* Number of online CPUs this process may run on. */
