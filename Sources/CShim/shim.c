@@ -49,6 +49,14 @@ int cshim_termination_signal_fd(void) {
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
+    /* A parent (a supervisor, a test runner) may have started us with these blocked: a blocked signal
+       would never reach the handler. Threads created from here on inherit the unblocked mask. */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGHUP);
+    pthread_sigmask(SIG_UNBLOCK, &set, NULL);
     return signal_pipe[0];
 }
 
