@@ -143,7 +143,7 @@ public final class BufferPool {
     private var free: [ByteBuffer] = []
     private let maxFree: Int
 
-    public init(bufferSize: Int, maxFree: Int = 1024) {
+    public init(bufferSize: Int, maxFree: Int = 256) {
         self.bufferSize = bufferSize
         self.maxFree = maxFree
         free.reserveCapacity(maxFree)

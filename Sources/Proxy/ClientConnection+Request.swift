@@ -227,7 +227,9 @@ extension ClientConnection {
         }
         let out = acquireOutBuf()
         exchange.requestID.withUnsafeBytes { rid in
-            ResponseWriter.write(r, into: out, requestID: rid, realm: worker.snapshot.realm, keepAlive: keep, headRequest: exchange.isHead)
+            ResponseWriter.write(
+                r, into: out, requestID: rid, realm: worker.snapshot.realmQuoted, keepAlive: keep, headRequest: exchange.isHead,
+                scratch: &worker.responseScratch)
         }
         exchange.status = r.status
         exchange.responseStarted = true

@@ -44,6 +44,7 @@ final class GatewayWorker {
     var queryStart: Int?
     var tokenQueryParameter: Range<Int>?
     var identityScratch: [UInt8] = []
+    var responseScratch: [UInt8] = []
 
     init(id: Int, snapshot: Snapshot, shared: SharedState, listenFDs: [Int32]) throws(SystemError) {
         self.id = id
@@ -52,7 +53,9 @@ final class GatewayWorker {
         loop = try EventLoop(id: id)
         readPool = BufferPool(bufferSize: 16 << 10)
         writePool = BufferPool(bufferSize: 16 << 10)
-        verifier = TokenVerifier(issuers: snapshot.issuers, maxTokenBytes: snapshot.limits.maxTokenBytes)
+        // 4096 verified tokens per worker: a cached token costs about 2 KiB (its claims), so this bounds the
+        // cache near 8 MiB per worker while covering far more live users than one worker sees per token TTL.
+        verifier = TokenVerifier(issuers: snapshot.issuers, cacheCapacity: 4096, maxTokenBytes: snapshot.limits.maxTokenBytes)
         accessLog = AccessLogWriter(snapshot.log.access)
         path.reserveCapacity(1024)
         head.headers.reserveCapacity(snapshot.limits.head.maxHeaderCount)

@@ -1,6 +1,5 @@
 import EventLoop
 import HTTP1
-import JSON
 import JWT
 
 /// Every answer the gateway makes itself. This file alone maps a rejection to its status, its
@@ -99,42 +98,50 @@ struct RateLimitInfo {
 }
 
 enum ResponseWriter {
-    /// Writes a complete JSON error response into `out`.
+    /// Writes a complete JSON error response into `out`. Byte-level throughout (a 401 storm is answered as
+    /// fast as it arrives): the body is built once in `scratch`, escaped for JSON, and the message is
+    /// escaped again only for WWW-Authenticate; `realm` arrives already escaped for a quoted-string.
     static func write(
-        _ r: Rejection, into out: ByteBuffer, requestID: UnsafeRawBufferPointer, realm: String, keepAlive: Bool,
-        headRequest: Bool = false
+        _ r: Rejection, into out: ByteBuffer, requestID: UnsafeRawBufferPointer, realm: [UInt8], keepAlive: Bool,
+        headRequest: Bool = false, scratch: inout [UInt8]
     ) {
-        var body: [UInt8] = []
-        body.reserveCapacity(160)
-        body.append(contentsOf: #"{"error":"#.utf8)
-        JSONWriter.appendString(r.code, to: &body)
-        body.append(contentsOf: #","message":"#.utf8)
-        JSONWriter.appendString(r.message, to: &body)
-        body.append(contentsOf: "}\n".utf8)
+        let code = r.code
+        let message = r.message
+        scratch.removeAll(keepingCapacity: true)
+        scratch.append(contentsOf: #"{"error":""#.utf8)
+        appendJSONEscaped(code.utf8, to: &scratch)
+        scratch.append(contentsOf: #"","message":""#.utf8)
+        appendJSONEscaped(message.utf8, to: &scratch)
+        scratch.append(contentsOf: "\"}\n".utf8)
 
         let status = r.status
+        let needed = scratch.count + message.utf8.count + realm.count + requestID.count + 512
+        if out.writableCount < needed {
+            out.compact()
+            if out.writableCount < needed { out.grow(to: out.readableCount + needed) }
+        }
         out.append("HTTP/1.1 ")
         out.appendDecimal(status)
         out.append(byte: 0x20)
         out.append(HTTPSerializer.reasonPhrase(status))
         out.append("\r\nContent-Type: application/json\r\nCache-Control: no-store\r\nContent-Length: ")
-        out.appendDecimal(body.count)
+        out.appendDecimal(scratch.count)
         out.append("\r\nX-Request-Id: ")
         out.append(requestID)
         switch r {
         case .missingToken:
             out.append("\r\nWWW-Authenticate: Bearer realm=\"")
-            out.append(quotedStringSafe(realm))
+            out.append(realm)
             out.append("\"")
         case .invalidToken, .ambiguousToken:
             out.append("\r\nWWW-Authenticate: Bearer realm=\"")
-            out.append(quotedStringSafe(realm))
+            out.append(realm)
             out.append("\", error=\"invalid_token\", error_description=\"")
-            out.append(quotedStringSafe(r.message))
+            appendQuotedStringSafe(message.utf8, to: out)
             out.append("\"")
         case .forbidden:
             out.append("\r\nWWW-Authenticate: Bearer realm=\"")
-            out.append(quotedStringSafe(realm))
+            out.append(realm)
             out.append("\", error=\"insufficient_scope\"")
         case .rateLimited(let info):
             out.append("\r\nRetry-After: ")
@@ -152,7 +159,7 @@ enum ResponseWriter {
             break
         }
         out.append(keepAlive ? "\r\n\r\n" : "\r\nConnection: close\r\n\r\n")
-        if !headRequest { out.append(body) }
+        if !headRequest { out.append(scratch) }
     }
 
     static func writeRateLimitHeaders(_ info: RateLimitInfo, into out: ByteBuffer) {
@@ -164,14 +171,40 @@ enum ResponseWriter {
         out.appendDecimal(info.resetSeconds)
     }
 
-    /// RFC 9110 quoted-string content: drop anything that is not printable ASCII, escape `"` and `\`.
-    static func quotedStringSafe(_ s: String) -> String {
-        var r = ""
-        r.reserveCapacity(s.utf8.count)
-        for u in s.unicodeScalars {
-            guard u.value >= 0x20 && u.value < 0x7F else { continue }
-            if u == "\"" || u == "\\" { r.append("\\") }
-            r.unicodeScalars.append(u)
+    /// JSON string content for UTF-8 input: quotes, backslashes and control characters escaped; every other
+    /// byte (including multi-byte UTF-8) as is.
+    static func appendJSONEscaped(_ bytes: String.UTF8View, to out: inout [UInt8]) {
+        let hex: StaticString = "0123456789abcdef"
+        for b in bytes {
+            switch b {
+            case UInt8(ascii: "\""): out.append(contentsOf: [0x5C, 0x22])
+            case UInt8(ascii: "\\"): out.append(contentsOf: [0x5C, 0x5C])
+            case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+            case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+            case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+            case 0..<0x20:
+                out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30])
+                out.append(hex.utf8Start[Int(b >> 4)])
+                out.append(hex.utf8Start[Int(b & 0xF)])
+            default: out.append(b)
+            }
+        }
+    }
+
+    /// RFC 9110 quoted-string content: only printable ASCII is kept, `"` and `\` are escaped.
+    static func appendQuotedStringSafe(_ bytes: String.UTF8View, to out: ByteBuffer) {
+        for b in bytes where b >= 0x20 && b < 0x7F {
+            if b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") { out.append(byte: 0x5C) }
+            out.append(byte: b)
+        }
+    }
+
+    /// The realm as quoted-string content, computed once per snapshot.
+    static func quotedStringSafe(_ s: String) -> [UInt8] {
+        var r: [UInt8] = []
+        for b in s.utf8 where b >= 0x20 && b < 0x7F {
+            if b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") { r.append(0x5C) }
+            r.append(b)
         }
         return r
     }

@@ -19,6 +19,8 @@ public final class Snapshot: Sendable {
     public let log: LogSettings
     /// Lower-case names of every configured identity header: removed from every client request.
     public let identityHeaderNames: [[UInt8]]
+    /// `realm` escaped for the WWW-Authenticate quoted-string, once.
+    let realmQuoted: [UInt8]
 
     public init(
         listen: [SocketAddress], workers: Int, realm: String, limits: Limits, timeouts: Timeouts,
@@ -42,6 +44,7 @@ public final class Snapshot: Sendable {
             }
         }
         identityHeaderNames = names
+        realmQuoted = ResponseWriter.quotedStringSafe(realm)
     }
 }
 
