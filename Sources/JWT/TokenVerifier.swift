@@ -62,6 +62,29 @@ public final class TokenVerifier {
 
         let jws = try CompactJWS.split(token)
         let header = try JOSEHeader(try decodeObject(token, jws.header, into: &headerBuffer, what: "header"))
+
+        // When only one issuer can apply (one configured, or the route accepts one), its keys are known
+        // before the payload is read: the signature is checked first and the claims of a token that is not
+        // signed by that issuer are never parsed, so a flood of forged tokens costs one signature check
+        // each. The payload's `iss` must still name that issuer.
+        if let only = singleIssuer(allowedIssuers) {
+            let profile = issuers.profiles[only]
+            if let required = profile.requiredTyp, !JOSEHeader.typMatches(header.typ, required: required) {
+                throw .typMismatch
+            }
+            try checkSignature(token, jws, header: header, keys: profile.keys)
+            let claims = try decodeObject(token, jws.payload, into: &payloadBuffer, what: "payload")
+            guard let issValue = claims["iss"] else { throw .missingClaim("iss") }
+            guard let iss = issValue.stringValue else { throw .invalidClaim("iss") }
+            guard iss == profile.issuer else {
+                throw issuers.index(of: iss) == nil ? .unknownIssuer : .issuerNotAllowed
+            }
+            let verified = try readClaims(claims, issuerIndex: only, profile: profile)
+            try checkTimes(verified, profile: profile, now: now)
+            cache.insert(token, key: cacheKey, value: verified)
+            return verified
+        }
+
         let claims = try decodeObject(token, jws.payload, into: &payloadBuffer, what: "payload")
 
         // The issuer picks the trust anchor, so it is resolved before any key is looked at; keys of
@@ -81,6 +104,12 @@ public final class TokenVerifier {
         try checkTimes(verified, profile: profile, now: now)
         cache.insert(token, key: cacheKey, value: verified)
         return verified
+    }
+
+    /// The one issuer a token can be verified against, when there is exactly one.
+    private func singleIssuer(_ allowed: [Int]?) -> Int? {
+        if let allowed { return allowed.count == 1 ? allowed[0] : nil }
+        return issuers.profiles.count == 1 ? 0 : nil
     }
 
     private func checkAllowed(_ issuerIndex: Int, _ allowed: [Int]?) throws(JWTError) {
