@@ -6,14 +6,11 @@ enum FDCount {
     static func open() -> Int {
         guard let dir = opendir("/proc/self/fd") else { return -1 }
         defer { closedir(dir) }
+        // Entries are only counted: reading d_name through the fixed-size tuple would read past a short
+        // dirent (AddressSanitizer caught that).
         var count = 0
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-            }
-            if name != "." && name != ".." { count += 1 }
-        }
-        return count - 1  // the directory stream's own descriptor
+        while readdir(dir) != nil { count += 1 }
+        return count - 3  // ".", ".." and the directory stream's own descriptor
     }
 }
 
