@@ -1,4 +1,4 @@
-# Helpers for scripts/bench-proxy.sh: process bookkeeping, /proc sampling and wrk output parsing.
+# Helpers for scripts/bench.sh and scripts/bench-proxy.sh: process bookkeeping, /proc sampling and wrk output parsing.
 # Sourced, not executed.
 
 BENCH_PIDS=()
@@ -110,4 +110,39 @@ bench_parse_wrk() {
         sock = $4 + $6 + $8 + $10
     }
     END { printf "%d %.0f %.0f %.0f %d %d\n", req, rps, p50, p99, non2xx, sock }'
+}
+
+# Reads a `gateway load --json` report on stdin; prints "requests rps p50_us p99_us non2xx errors".
+bench_parse_load() {
+    python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+lat = r["latency_ms"]
+non2xx = sum(n for s, n in r["status"].items() if not s.startswith("2"))
+print("%d %.0f %.0f %.0f %d %d" % (r["requests"]["completed"], r["requests"]["per_second"],
+      lat["p50"] * 1000, lat["p99"] * 1000, non2xx, r["errors"]["total"]))'
+}
+
+# Writes an nginx config under dir (own prefix, one worker, no access log, long keep-alive) around a server block.
+bench_nginx_conf() { # dir server-block [worker_connections]
+    mkdir -p "$1/logs"
+    cat >"$1/nginx.conf" <<NGX
+worker_processes 1;
+daemon off;
+pid $1/nginx.pid;
+error_log $1/logs/error.log warn;
+events { worker_connections ${3:-4096}; multi_accept on; }
+http {
+    access_log off;
+    default_type text/plain;
+    keepalive_requests 1000000;
+    keepalive_timeout 600s;
+    client_body_temp_path $1/tmp_body;
+    proxy_temp_path $1/tmp_proxy;
+    fastcgi_temp_path $1/tmp_fcgi;
+    uwsgi_temp_path $1/tmp_uwsgi;
+    scgi_temp_path $1/tmp_scgi;
+$2
+}
+NGX
 }
