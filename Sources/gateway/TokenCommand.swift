@@ -21,7 +21,7 @@ struct TokenCommand: ParsableCommand {
     @Option(help: "Comma-separated scopes, placed space-separated at the issuer's scopes claim.")
     var scopes: String = ""
 
-    @Option(help: "Lifetime, e.g. 15m, 1h, 30s; negative values (e.g. -1h) make an already expired token.")
+    @Option(parsing: .unconditional, help: "Lifetime, e.g. 15m, 1h, 30s; negative values (e.g. -1h) make an already expired token.")
     var ttl: String = "1h"
 
     @Option(help: "Choose the key by kid when the issuer has several.")
