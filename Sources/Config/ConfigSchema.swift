@@ -116,7 +116,7 @@ public enum ConfigSchema {
                     { "type": "array", "items": { "$ref": "#/$defs/address" }, "minItems": 1, "uniqueItems": true }
                   ]
                 },
-                "max_idle": { "type": "integer", "minimum": 0, "description": "Idle connections kept per worker per target. Default 32." },
+                "max_idle": { "type": "integer", "minimum": 0, "description": "Idle connections kept per worker per target (closed after idle_timeout). Default 256." },
                 "idle_timeout": { "$ref": "#/$defs/duration", "description": "How long an idle upstream connection is kept. Default 60s." },
                 "connect_timeout": { "$ref": "#/$defs/duration", "description": "Overrides timeouts.upstream_connect." },
                 "response_timeout": { "$ref": "#/$defs/duration", "description": "Overrides timeouts.upstream_response." },

@@ -74,7 +74,7 @@ public struct Timeouts: Sendable {
 public struct Upstream: Sendable {
     public var name: String
     public var targets: [SocketAddress]
-    public var maxIdlePerTarget: Int = 32
+    public var maxIdlePerTarget: Int = 256
     public var idleTimeout: UInt64 = 60_000_000_000
     public var connectTimeout: UInt64 = 3_000_000_000
     public var responseTimeout: UInt64 = 30_000_000_000

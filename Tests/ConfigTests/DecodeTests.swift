@@ -33,7 +33,7 @@ struct DecodeTests {
         #expect(upstream.name == "legacy")
         #expect(upstream.jsonPath == "upstreams.legacy")
         #expect(upstream.targets.map(\.text) == ["127.0.0.1:9000"])
-        #expect(upstream.maxIdle == 32)
+        #expect(upstream.maxIdle == 256)
         #expect(upstream.connectTimeout == .seconds(3))
         #expect(upstream.responseTimeout == .seconds(30))
         #expect(upstream.ejectAfter == 3)

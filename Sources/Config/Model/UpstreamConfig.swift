@@ -4,7 +4,9 @@ public struct UpstreamConfig: Sendable, Equatable, Decodable {
     public var jsonPath: String
     public var targets: [HostPort]
     /// Idle connections kept per worker per target.
-    public var maxIdle = 32
+    /// Enough for the concurrency of a busy worker: fewer makes bursts of completed responses close
+    /// connections that are needed again a moment later (idle_timeout closes the surplus).
+    public var maxIdle = 256
     public var idleTimeout: Duration = .seconds(60)
     public var connectTimeout: Duration
     public var responseTimeout: Duration
