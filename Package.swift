@@ -79,5 +79,17 @@ let package = Package(
             name: "ProxyTests",
             dependencies: ["Proxy", "Config", "JWT", "Policy", "RateLimit", "EventLoop", "HTTP1", "JSON", "LegacyAPI", "LoadTest", "CShim"],
             swiftSettings: swiftSettings),
-    ]
+    ] + fuzzTargets
 )
+
+// libFuzzer entry points (scripts/fuzz.sh builds them with -sanitize=fuzzer,address; a plain build links an
+// empty main that exits at once).
+var fuzzTargets: [Target] {
+    [
+        ("FuzzRequestHead", ["HTTP1"]), ("FuzzChunked", ["HTTP1"]), ("FuzzResponseHead", ["HTTP1"]),
+        ("FuzzPath", ["HTTP1"]), ("FuzzJWT", ["JWT", "JSON"]), ("FuzzConfig", ["Config", "JSON"]),
+    ].map { name, deps in
+        .executableTarget(
+            name: name, dependencies: deps.map { .target(name: $0) }, path: "Tests/Fuzz/\(name)", swiftSettings: swiftSettings)
+    }
+}

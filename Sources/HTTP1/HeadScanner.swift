@@ -12,17 +12,17 @@ struct HeadScanner: Sendable {
     private var position = 0
     private var lineStart = 0
     private var start = 0
-    private(set) var inFirstLine = true
+    private var inFirstLine = true
     /// Offsets of the first two spaces of the start line, or -1: enough to measure a request target before its line ends.
-    private(set) var firstSpace = -1
-    private(set) var secondSpace = -1
+    private var firstSpace = -1
+    private var secondSpace = -1
 
     mutating func reset() { self = HeadScanner() }
 
-    /// How far scanning has got; the start line is known to be at least `scanned - start` long.
-    var scanned: Int { position }
-
-    mutating func scan(_ p: UnsafeRawBufferPointer, maxHeadBytes: Int, ignoresOneLeadingEmptyLine: Bool) -> Outcome {
+    /// `maxTargetBytes` bounds the bytes between the start line's first two spaces (a request target).
+    mutating func scan(
+        _ p: UnsafeRawBufferPointer, maxHeadBytes: Int, maxTargetBytes: Int, ignoresOneLeadingEmptyLine: Bool
+    ) -> Outcome {
         let n = p.count
         let limit = min(n, maxHeadBytes)
         var i = position
@@ -53,6 +53,11 @@ struct HeadScanner: Sendable {
                 } else if secondSpace < 0 {
                     secondSpace = i
                 }
+            } else if inFirstLine, firstSpace >= 0, secondSpace < 0, i - firstSpace > maxTargetBytes {
+                // An over-long target is refused as soon as it is seen, rather than after buffering up to the head limit,
+                // and whatever bytes it contains: deciding it here, at the byte that crosses the limit, keeps the outcome
+                // independent of how the bytes were split across reads.
+                return .fault(.uriTooLong)
             }
             i += 1
         }

@@ -14,15 +14,10 @@ public struct RequestHeadParser: Sendable {
 
     /// Fills `head` on `.complete`; its offsets are relative to `bytes.baseAddress`.
     public mutating func parse(_ bytes: UnsafeRawBufferPointer, into head: inout RequestHead) -> HeadParseStatus {
-        switch scanner.scan(bytes, maxHeadBytes: limits.maxHeadBytes, ignoresOneLeadingEmptyLine: true) {
+        let outcome = scanner.scan(
+            bytes, maxHeadBytes: limits.maxHeadBytes, maxTargetBytes: limits.maxTargetBytes, ignoresOneLeadingEmptyLine: true)
+        switch outcome {
         case .needMore:
-            // Refuse an over-long target as soon as it is seen, rather than buffering up to the whole head limit.
-            if scanner.inFirstLine, scanner.firstSpace >= 0 {
-                let targetEnd = scanner.secondSpace >= 0 ? scanner.secondSpace : scanner.scanned
-                if targetEnd - scanner.firstSpace - 1 > limits.maxTargetBytes {
-                    return .invalid(HeadFault.uriTooLong.requestError)
-                }
-            }
             return .needMore
         case .fault(let fault):
             return .invalid(fault.requestError)

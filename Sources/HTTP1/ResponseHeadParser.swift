@@ -16,7 +16,10 @@ public struct ResponseHeadParser: Sendable {
     public mutating func parse(
         _ bytes: UnsafeRawBufferPointer, requestMethod: HTTPMethod, into head: inout ResponseHead
     ) -> HeadParseStatus {
-        switch scanner.scan(bytes, maxHeadBytes: limits.maxHeadBytes, ignoresOneLeadingEmptyLine: false) {
+        // A status line has no request target to bound.
+        let outcome = scanner.scan(
+            bytes, maxHeadBytes: limits.maxHeadBytes, maxTargetBytes: Int.max, ignoresOneLeadingEmptyLine: false)
+        switch outcome {
         case .needMore:
             return .needMore
         case .fault(let fault):

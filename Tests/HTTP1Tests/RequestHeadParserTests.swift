@@ -154,6 +154,14 @@ let invalidRequests: [InvalidRequest] = [
     InvalidRequest(
         name: "target over limit before the line ends", raw: "GET /0123456789abcdefghij", status: 414, code: "uri_too_long",
         limits: HeadLimits(maxTargetBytes: 16)),
+    // Fuzzer finding (FuzzRequestHead): the length limit was applied only while the head was incomplete, so a whole head
+    // and the same head split across reads gave different errors. An over-long target is now 414 whatever it contains.
+    InvalidRequest(
+        name: "bad byte after the target limit", raw: "GET /0123456789abcdef\u{01} HTTP/1.1\r\nHost: a\r\n\r\n", status: 414,
+        code: "uri_too_long", limits: HeadLimits(maxTargetBytes: 16)),
+    InvalidRequest(
+        name: "bad byte before the target limit", raw: "GET /01\u{01}23456789abcdefghij HTTP/1.1\r\nHost: a\r\n\r\n",
+        status: 414, code: "uri_too_long", limits: HeadLimits(maxTargetBytes: 16)),
     InvalidRequest(name: "HTTP/2.0", raw: "GET / HTTP/2.0\r\nHost: a\r\n\r\n", status: 505, code: "http_version_not_supported"),
     InvalidRequest(name: "HTTP/1.2", raw: "GET / HTTP/1.2\r\nHost: a\r\n\r\n", status: 505, code: "http_version_not_supported"),
     InvalidRequest(name: "HTTP/0.9", raw: "GET / HTTP/0.9\r\nHost: a\r\n\r\n", status: 505, code: "http_version_not_supported"),
