@@ -66,14 +66,24 @@ public final class ByteBuffer {
         writeIndex = n
     }
 
-    /// Appends as many of `bytes` as fit; returns how many were appended.
+    /// Appends all of `bytes`, growing the buffer if they do not fit: a buffer never drops bytes silently
+    /// (a cut-short request head would let the body be read as headers). Callers that must stay within
+    /// the pooled size check `writableCount` first; a grown buffer is not taken back by its pool.
     @discardableResult
     @inline(__always)
     public func append(_ bytes: UnsafeRawBufferPointer) -> Int {
-        let n = min(bytes.count, capacity - writeIndex)
+        let n = bytes.count
+        if n > capacity - writeIndex { makeRoom(n) }
         if n > 0, let src = bytes.baseAddress { (base + writeIndex).copyMemory(from: src, byteCount: n) }
         writeIndex += n
         return n
+    }
+
+    /// Makes room for `n` more bytes: compacts, then grows if that is not enough.
+    @inline(never)
+    func makeRoom(_ n: Int) {
+        compact()
+        if n > capacity - writeIndex { grow(to: max(capacity * 2, writeIndex + n)) }
     }
 
     @discardableResult
@@ -97,7 +107,7 @@ public final class ByteBuffer {
 
     @inline(__always)
     public func append(byte: UInt8) {
-        guard writeIndex < capacity else { return }
+        if writeIndex >= capacity { makeRoom(1) }
         base.storeBytes(of: byte, toByteOffset: writeIndex, as: UInt8.self)
         writeIndex += 1
     }

@@ -107,23 +107,27 @@ public enum Socket {
 
     @inline(__always)
     public static func read(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer) -> IOResult {
-        let n = Glibc.read(fd, buffer.baseAddress, buffer.count)
-        if n > 0 { return .bytes(n) }
-        if n == 0 { return .closed }
-        let e = errno
-        if e == EAGAIN || e == EWOULDBLOCK { return .wouldBlock }
-        if e == EINTR { return .bytes(0) }
-        return .failed(e)
+        while true {
+            let n = Glibc.read(fd, buffer.baseAddress, buffer.count)
+            if n > 0 { return .bytes(n) }
+            if n == 0 { return .closed }
+            let e = errno
+            if e == EINTR { continue }  // a signal, not an answer: ask again
+            if e == EAGAIN || e == EWOULDBLOCK { return .wouldBlock }
+            return .failed(e)
+        }
     }
 
     @inline(__always)
     public static func write(_ fd: Int32, from buffer: UnsafeRawBufferPointer) -> IOResult {
-        let n = Glibc.send(fd, buffer.baseAddress, buffer.count, Int32(MSG_NOSIGNAL))
-        if n >= 0 { return .bytes(n) }
-        let e = errno
-        if e == EAGAIN || e == EWOULDBLOCK { return .wouldBlock }
-        if e == EINTR { return .bytes(0) }
-        return .failed(e)
+        while true {
+            let n = Glibc.send(fd, buffer.baseAddress, buffer.count, Int32(MSG_NOSIGNAL))
+            if n >= 0 { return .bytes(n) }
+            let e = errno
+            if e == EINTR { continue }
+            if e == EAGAIN || e == EWOULDBLOCK { return .wouldBlock }
+            return .failed(e)
+        }
     }
 
     /// Closes with an RST instead of a FIN (SO_LINGER 0): for connections we refuse outright.

@@ -150,7 +150,10 @@ extension ClientConnection {
         }
         if let qname = route.tokenQuery, let qs = worker.queryStart {
             let q = (head.target.lowerBound + qs)..<head.target.upperBound
-            if let (value, whole) = queryParameter(named: qname, in: bytes, q) {
+            switch queryParameter(named: qname, in: bytes, q) {
+            case .none: break
+            case .several: return .ambiguous
+            case .one(let value, let whole):
                 if found != nil { return .ambiguous }
                 found = TokenLocation(token: value, queryParameter: whole)
             }
@@ -189,19 +192,62 @@ extension ClientConnection {
         return nil
     }
 
-    /// Returns the value range and the whole "name=value" range of a query parameter.
-    private func queryParameter(named name: [UInt8], in b: UnsafeRawBufferPointer, _ r: Range<Int>) -> (Range<Int>, Range<Int>)? {
+    enum QueryMatch {
+        case none
+        case one(value: Range<Int>, whole: Range<Int>)
+        case several
+    }
+
+    /// Finds the token parameter. Every parameter is compared with its name percent-decoded, as the API
+    /// behind will decode it: "access%5Ftoken" is "access_token". A name that appears twice is refused, or
+    /// the gateway could verify one value while the API reads the other.
+    private func queryParameter(named name: [UInt8], in b: UnsafeRawBufferPointer, _ r: Range<Int>) -> QueryMatch {
+        var match = QueryMatch.none
         var i = r.lowerBound
         while i < r.upperBound {
             let start = i
             while i < r.upperBound && b[i] != UInt8(ascii: "&") { i += 1 }
-            if i - start > name.count, b[start + name.count] == UInt8(ascii: "="),
-                name.withUnsafeBytes({ equalBytes($0, UnsafeRawBufferPointer(rebasing: b[start..<(start + name.count)])) })
-            {
-                return ((start + name.count + 1)..<i, start..<i)
+            var eq = start
+            while eq < i && b[eq] != UInt8(ascii: "=") { eq += 1 }
+            if decodedNameEquals(b, start..<eq, name) {
+                if case .none = match {
+                    let valueStart = min(eq + 1, i)
+                    match = .one(value: valueStart..<i, whole: start..<i)
+                } else {
+                    return .several
+                }
             }
             i += 1
         }
-        return nil
+        return match
+    }
+
+    private func decodedNameEquals(_ b: UnsafeRawBufferPointer, _ r: Range<Int>, _ name: [UInt8]) -> Bool {
+        var i = r.lowerBound
+        var j = 0
+        while i < r.upperBound {
+            var c = b[i]
+            if c == UInt8(ascii: "%"), i + 2 < r.upperBound, let h = hexValue(b[i + 1]), let l = hexValue(b[i + 2]) {
+                c = h << 4 | l
+                i += 3
+            } else if c == UInt8(ascii: "+") {
+                c = 0x20
+                i += 1
+            } else {
+                i += 1
+            }
+            guard j < name.count, name[j] == c else { return false }
+            j += 1
+        }
+        return j == name.count
+    }
+
+    private func hexValue(_ c: UInt8) -> UInt8? {
+        switch c {
+        case 0x30...0x39: return c - 0x30
+        case 0x41...0x46: return c - 0x41 + 10
+        case 0x61...0x66: return c - 0x61 + 10
+        default: return nil
+        }
     }
 }

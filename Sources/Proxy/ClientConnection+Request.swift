@@ -272,14 +272,17 @@ extension ClientConnection {
     }
 
     private func answerServerOptions() {
+        // A body on `OPTIONS *` is never read as the next request (a front proxy would count one request
+        // where we would count two): the connection closes after the answer instead.
+        let keep = exchange.clientKeepAlive && exchange.requestFraming == .none
         let out = acquireOutBuf()
         out.append("HTTP/1.1 204 No Content\r\nAllow: GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS\r\nX-Request-Id: ")
         out.append(exchange.requestID)
-        out.append(exchange.clientKeepAlive ? "\r\n\r\n" : "\r\nConnection: close\r\n\r\n")
+        out.append(keep ? "\r\n\r\n" : "\r\nConnection: close\r\n\r\n")
         exchange.status = 204
         worker.logExchange(self)
         exchange.active = false
-        if exchange.clientKeepAlive { becomeIdle() } else { phase = .closing }
+        if keep { becomeIdle() } else { phase = .closing }
     }
 
     // MARK: called by the upstream side

@@ -119,6 +119,9 @@ final class ClientConnection: EventHandler {
             }
             switch phase {
             case .idle, .readingHead:
+                // A client that pipelines without reading must not grow our output without bound: no new
+                // head is parsed while 64 KiB of answers wait (the write deadline then runs).
+                if let o = outBuf, o.readableCount > 64 << 10 { break }
                 if let b = inBuf, !b.isEmpty, parseHead() {
                     progress = true
                 } else if phase == .idle || phase == .readingHead, readReady, readMore() {
@@ -206,8 +209,9 @@ final class ClientConnection: EventHandler {
     private func onPeerClosed() {
         switch phase {
         case .idle, .readingHead:
-            // EOF between requests, or in the middle of a head: nothing to answer.
-            close()
+            // EOF between requests, or in the middle of a head: nothing more to answer, but answers already
+            // buffered (pipelined requests before a half-close) still go out before the close.
+            if outBuf.map({ !$0.isEmpty }) ?? false { finishAndClose() } else { close() }
         case .forwarding:
             if !exchange.requestBodyDone {
                 // The client went away mid-request: the upstream must never see a truncated request as whole.

@@ -47,6 +47,9 @@ enum ForwardedHead {
                 // (as nginx does): CGI/WSGI servers such as Flask's map "X_Auth_Subject" and "X-Auth-Subject"
                 // to the same variable, so an underscore name could smuggle an identity past the check.
                 if isIdentityName(h.name, bytes, identityNames) || bytes[h.name].contains(UInt8(ascii: "_")) { continue }
+                // Method and URL overrides would let the API act on another method or path than the one the
+                // route's policy was checked for.
+                if isOverrideHeader(h.name, bytes) { continue }
             default:
                 break
             }
@@ -100,6 +103,16 @@ enum ForwardedHead {
         out.append(byte: UInt8(ascii: "?"))
         out.append(before)
         out.append(after)
+    }
+
+    private static let overrideHeaders: [[UInt8]] = [
+        "x-http-method-override", "x-http-method", "x-method-override", "x-original-url", "x-rewrite-url",
+    ].map { Array($0.utf8) }
+
+    private static func isOverrideHeader(_ name: Range<Int>, _ bytes: UnsafeRawBufferPointer) -> Bool {
+        // Cheap pre-check: all of them start with "x-" and are at least 13 bytes long.
+        guard name.count >= 13, bytes[name.lowerBound] | 0x20 == UInt8(ascii: "x") else { return false }
+        return isIdentityName(name, bytes, overrideHeaders)
     }
 
     private static func isIdentityName(_ name: Range<Int>, _ bytes: UnsafeRawBufferPointer, _ names: [[UInt8]]) -> Bool {

@@ -100,7 +100,8 @@ final class GatewayWorker {
         }
         let peer = ipAddress(of: address)
         // One address may not hold every connection slot: past its cap its new connections are closed.
-        guard shared.perIP.acquire(peer, limit: limits.maxConnectionsPerIP) else {
+        // IPv6 clients count per prefix (as the rate limiter groups them): one host owns its whole /64.
+        guard shared.perIP.acquire(connectionKey(peer), limit: limits.maxConnectionsPerIP) else {
             shared.totalConnections.subtract(1, ordering: .relaxed)
             Socket.abort(fd)
             return
@@ -110,7 +111,7 @@ final class GatewayWorker {
             try loop.register(fd, c)
         } catch {
             shared.totalConnections.subtract(1, ordering: .relaxed)
-            shared.perIP.release(peer)
+            shared.perIP.release(connectionKey(peer))
             Glibc.close(fd)
             return
         }
@@ -135,8 +136,12 @@ final class GatewayWorker {
             freeSlots.append(slot)
             connectionCount -= 1
             shared.totalConnections.subtract(1, ordering: .relaxed)
-            shared.perIP.release(c.peer)
+            shared.perIP.release(connectionKey(c.peer))
         }
+    }
+
+    private func connectionKey(_ ip: IPAddress) -> IPAddress {
+        ip.isIPv4 ? ip : ip.masked(toPrefix: snapshot.rateLimit.ipv6Prefix)
     }
 
     private func ipAddress(of a: SocketAddress) -> IPAddress {
