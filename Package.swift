@@ -33,6 +33,7 @@ let package = Package(
     targets: [
         .target(name: "CShim"),
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .target(name: "JSON", swiftSettings: swiftSettings),
         .target(name: "HTTP1", swiftSettings: hotPathSettings),
         .target(name: "EventLoop", dependencies: ["CShim"], swiftSettings: hotPathSettings),
@@ -40,6 +41,7 @@ let package = Package(
         .target(name: "Policy", dependencies: ["JWT", "JSON"], swiftSettings: hotPathSettings),
         .target(name: "RateLimit", swiftSettings: hotPathSettings),
         .target(name: "Config", dependencies: ["JSON"], swiftSettings: swiftSettings),
+        .target(name: "Store", dependencies: ["CSQLite", "COpenSSL"], swiftSettings: swiftSettings),
         .target(
             name: "Proxy",
             dependencies: [
@@ -74,6 +76,7 @@ let package = Package(
         .testTarget(name: "PolicyTests", dependencies: ["Policy", "JWT", "JSON"], swiftSettings: swiftSettings),
         .testTarget(name: "RateLimitTests", dependencies: ["RateLimit"], swiftSettings: swiftSettings),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "JSON"], swiftSettings: swiftSettings),
+        .testTarget(name: "StoreTests", dependencies: ["Store"], swiftSettings: swiftSettings),
         .testTarget(name: "LoadTestTests", dependencies: ["LoadTest", "EventLoop", "HTTP1", "JWT", "JSON"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ProxyTests",
