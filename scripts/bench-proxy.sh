@@ -38,17 +38,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # --- prerequisites ---------------------------------------------------------------------------------
-missing=()
-command -v haproxy >/dev/null || missing+=(haproxy)
-command -v nginx >/dev/null || missing+=(nginx)
-command -v wrk >/dev/null || missing+=(wrk)
-command -v taskset >/dev/null || missing+=(util-linux)
-if [ ${#missing[@]} -gt 0 ]; then
-    echo "installing: ${missing[*]}" >&2
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
-if [ "$(nproc)" -lt 2 ]; then echo "needs 2 CPUs (proxy on 0, load on 1)" >&2; exit 2; fi
+bench_prerequisites
 
 if [ -z "${SKIP_BUILD:-}" ]; then
     (cd "$REPO" && swift build -c release --scratch-path "$BUILD_PATH" --product gateway) >&2

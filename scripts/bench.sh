@@ -55,20 +55,11 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # --- prerequisites ---------------------------------------------------------------------------------
-missing=()
-command -v haproxy >/dev/null || missing+=(haproxy)
-command -v nginx >/dev/null || missing+=(nginx)
-command -v wrk >/dev/null || missing+=(wrk)
-command -v taskset >/dev/null || missing+=(util-linux)
-command -v curl >/dev/null || missing+=(curl)
-command -v openssl >/dev/null || missing+=(openssl)
-python3 -c 'import cryptography' 2>/dev/null || missing+=(python3-cryptography)
-if [ ${#missing[@]} -gt 0 ]; then
-    echo "installing: ${missing[*]}" >&2
+bench_prerequisites curl:curl openssl:openssl
+python3 -c 'import cryptography' 2>/dev/null || {
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
-if [ "$(nproc)" -lt 2 ]; then echo "needs 2 CPUs (proxy on 0, load on 1)" >&2; exit 2; fi
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-cryptography >/dev/null
+}
 # The idle scenario holds IDLE sockets in one client and in each proxy.
 ulimit -n "$(ulimit -Hn)"
 if [ "$(ulimit -n)" -lt $((IDLE + 500)) ]; then

@@ -146,3 +146,18 @@ $2
 }
 NGX
 }
+
+# Installs the Debian packages for the commands the benchmarks need that are missing, and checks for the
+# two CPUs the layout pins to. Arguments: extra "command:package" pairs beyond the common ones.
+bench_prerequisites() {
+    local missing=() pair
+    for pair in haproxy:haproxy nginx:nginx wrk:wrk taskset:util-linux "$@"; do
+        command -v "${pair%%:*}" >/dev/null || missing+=("${pair#*:}")
+    done
+    if [ ${#missing[@]} -gt 0 ]; then
+        echo "installing: ${missing[*]}" >&2
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    fi
+    if [ "$(nproc)" -lt 2 ]; then echo "needs 2 CPUs (proxy on 0, load on 1)" >&2; exit 2; fi
+}
