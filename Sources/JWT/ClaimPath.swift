@@ -17,8 +17,9 @@ public struct ClaimPath: Sendable, Equatable, CustomStringConvertible {
         var expectSegment = true
         while !rest.isEmpty {
             if rest.hasPrefix("[\"") {
-                guard let close = rest.firstRange(of: "\"]") else { return nil }
-                let name = rest[rest.index(rest.startIndex, offsetBy: 2)..<close.lowerBound]
+                let afterOpen = rest.index(rest.startIndex, offsetBy: 2)
+                guard let close = rest[afterOpen...].firstRange(of: "\"]") else { return nil }
+                let name = rest[afterOpen..<close.lowerBound]
                 guard !name.isEmpty, !name.contains("\"") else { return nil }
                 segments.append(String(name))
                 rest = rest[close.upperBound...]

@@ -76,7 +76,7 @@ public final class TokenVerifier {
             let claims = try decodeObject(token, jws.payload, into: &payloadBuffer, what: "payload")
             guard let issValue = claims["iss"] else { throw .missingClaim("iss") }
             guard let iss = issValue.stringValue else { throw .invalidClaim("iss") }
-            guard iss == profile.issuer else {
+            guard iss.utf8.elementsEqual(profile.issuer.utf8) else {
                 throw issuers.index(of: iss) == nil ? .unknownIssuer : .issuerNotAllowed
             }
             let verified = try readClaims(claims, issuerIndex: only, profile: profile)
@@ -140,7 +140,7 @@ public final class TokenVerifier {
         let input = UnsafeRawBufferPointer(rebasing: token[jws.signingInput])
         for key in keys {
             if let kid = header.kid {
-                guard key.kid == kid else { continue }
+                guard let keyKid = key.kid, keyKid.utf8.elementsEqual(kid.utf8) else { continue }
                 sawKid = true
             }
             guard key.algorithm == header.algorithm else { continue }
@@ -186,12 +186,12 @@ public final class TokenVerifier {
         case nil:
             throw .missingClaim("aud")
         case .string(let s)?:
-            guard accepted.contains(s) else { throw .audienceMismatch }
+            guard accepted.contains(where: { $0.utf8.elementsEqual(s.utf8) }) else { throw .audienceMismatch }
         case .array(let values)?:
             var matched = false
             for value in values {
                 guard let s = value.stringValue else { throw .invalidClaim("aud") }
-                if accepted.contains(s) { matched = true }
+                if accepted.contains(where: { $0.utf8.elementsEqual(s.utf8) }) { matched = true }
             }
             guard matched else { throw .audienceMismatch }
         default:

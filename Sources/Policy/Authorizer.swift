@@ -65,9 +65,11 @@ public enum Authorizer {
         case .any(let names):
             // An empty any-rule is satisfiable by nothing; deny rather than fall open.
             if names.isEmpty { return ["\(kind):(none listed)"] }
-            return names.contains(where: have.contains) ? [] : names.map { "\(kind):\($0)" }
+            // Exact bytes, as RFC 7519 compares strings: Swift's == would equate canonically equivalent
+            // spellings (a Kelvin sign would pass for "K").
+            return names.contains(where: { n in have.contains { $0.utf8.elementsEqual(n.utf8) } }) ? [] : names.map { "\(kind):\($0)" }
         case .all(let names):
-            return names.filter { !have.contains($0) }.map { "\(kind):\($0)" }
+            return names.filter { n in !have.contains { $0.utf8.elementsEqual(n.utf8) } }.map { "\(kind):\($0)" }
         }
     }
 }

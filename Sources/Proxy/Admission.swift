@@ -86,8 +86,11 @@ extension ClientConnection {
         if case .deny(let missing) = Authorizer.evaluate(rule, token: token, profile: profile) {
             return .reject(.forbidden(missing: missing))
         }
-        if case .limited(let spec, let limiterID) = route.subjectLimit, let sub = token.subject {
-            if let r = takeToken(ClientKey.subject(sub), limiterID: limiterID, spec: spec, route: route) { return .reject(r) }
+        if case .limited(let spec, let limiterID) = route.subjectLimit {
+            // Keyed by issuer and subject: "alice" of one issuer is not "alice" of another, and must not be
+            // able to drain her bucket. Tokens without a subject share one bucket per issuer.
+            let key = ClientKey.subject("\(token.issuerIndex)\u{0}\(token.subject ?? "")")
+            if let r = takeToken(key, limiterID: limiterID, spec: spec, route: route) { return .reject(r) }
         }
         return .forward(route: routeIndex, token: token)
     }
@@ -142,7 +145,10 @@ extension ClientConnection {
         }
         if let cookieName = route.tokenCookie {
             for h in head.headers where h.kind == .cookie {
-                if let t = cookieValue(named: cookieName, in: bytes, h.value) {
+                switch cookieValue(named: cookieName, in: bytes, h.value) {
+                case .none: break
+                case .several: return .ambiguous
+                case .one(let t):
                     if found != nil { return .ambiguous }
                     found = TokenLocation(token: t, queryParameter: nil)
                 }
@@ -170,7 +176,16 @@ extension ClientConnection {
         return true
     }
 
-    private func cookieValue(named name: [UInt8], in b: UnsafeRawBufferPointer, _ r: Range<Int>) -> Range<Int>? {
+    enum CookieMatch {
+        case none
+        case one(Range<Int>)
+        case several
+    }
+
+    /// The token cookie's value. A name that appears twice is refused: servers differ on which one they
+    /// keep (Python's http.cookies keeps the last), and the API must read the value the gateway verified.
+    private func cookieValue(named name: [UInt8], in b: UnsafeRawBufferPointer, _ r: Range<Int>) -> CookieMatch {
+        var match = CookieMatch.none
         var i = r.lowerBound
         while i < r.upperBound {
             while i < r.upperBound && (b[i] == 0x20 || b[i] == UInt8(ascii: ";")) { i += 1 }
@@ -180,16 +195,17 @@ extension ClientConnection {
             if pair.count > name.count, b[start + name.count] == UInt8(ascii: "="),
                 name.withUnsafeBytes({ equalBytes($0, UnsafeRawBufferPointer(rebasing: b[start..<(start + name.count)])) })
             {
+                if case .one = match { return .several }
                 var vs = start + name.count + 1
                 var ve = i
                 if ve - vs >= 2 && b[vs] == UInt8(ascii: "\"") && b[ve - 1] == UInt8(ascii: "\"") {
                     vs += 1
                     ve -= 1
                 }
-                return vs..<ve
+                match = .one(vs..<ve)
             }
         }
-        return nil
+        return match
     }
 
     enum QueryMatch {

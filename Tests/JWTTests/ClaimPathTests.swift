@@ -38,3 +38,9 @@ struct ClaimPathTests {
         #expect(ClaimPath("scope.deeper")?.strings(in: claims) == [])
     }
 }
+
+/// A bracket whose closing quote is its opening one must not form an inverted range.
+@Test(arguments: [#"["]"#, #"[""]"#, #"a.["]"#])
+func degenerateBracketsAreRejected(_ text: String) {
+    #expect(ClaimPath(text) == nil)
+}

@@ -87,3 +87,14 @@ struct AuthorizerTests {
         #expect(Authorizer.explain(.publicAccess, token: token, profile: try Self.profile()).lines == ["public: pass"])
     }
 }
+
+/// Roles compare as exact bytes (RFC 7519): the Kelvin sign U+212A is not "K".
+@Test func rolesCompareExactBytes() throws {
+    guard case .object(let claims) = try JSONParser.parse(#"{"roles": ["\u212A"]}"#) else {
+        Issue.record("fixture")
+        return
+    }
+    let token = VerifiedToken(issuerIndex: 0, claims: claims)
+    let profile = IssuerProfile(name: "t", issuer: "i", keys: [])
+    #expect(Authorizer.evaluate(.claims(roles: .any(["K"]), scopes: nil), token: token, profile: profile) != .allow)
+}

@@ -38,7 +38,7 @@ extension FaultTests {
                     var head = [UInt8](repeating: 0, count: 4096)
                     #expect(recv(client.fd, &head, head.count, 0) > 0, "round \(round): no response bytes")
                 }
-                FaultSocket.resetClose(client.fd)
+                client.resetClose()
                 #expect(waitUntil(timeout: 5) { fx.gateway.gateway.openConnections == 0 }, "round \(round)")
                 let r = try TestClient.request(port: fx.port, path: "/after-reset")
                 #expect(r.status == 200, "round \(round)")

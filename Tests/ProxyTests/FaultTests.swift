@@ -7,16 +7,8 @@ import Testing
 /// suites, so no two of them hold sockets at once and each descriptor count is compared with its own baseline.
 @Suite(.serialized) struct FaultTests {}
 
-/// Socket-level tools the fault suites share: abortive closes, bare idle connections, the descriptor limit.
+/// Socket-level tools the fault suites share: bare idle connections, the descriptor limit.
 enum FaultSocket {
-    /// Closes with SO_LINGER 0, so the kernel sends RST instead of FIN: the peer sees ECONNRESET, as when a
-    /// client process crashes or a middlebox drops the connection.
-    static func resetClose(_ fd: Int32) {
-        var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
-        setsockopt(fd, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
-        close(fd)
-    }
-
     /// A blocking TCP connection to 127.0.0.1:`port` that sends nothing yet; nil when the connect fails.
     static func connectIdle(port: UInt16) -> Int32? {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)

@@ -106,3 +106,30 @@ import Testing
         #expect(got.header("X-Kept") == "yes")
     }
 }
+
+/// Findings of the review of the token path.
+@Suite(.serialized) struct TokenPathReviewTests {
+    /// The same token cookie twice in one Cookie header is refused: servers differ on which one they keep.
+    @Test func repeatedTokenCookieIsRefused() throws {
+        try AuthFixtures.withGateway(routes: [
+            #"{"prefix": "/c", "upstream": "backend", "auth": "authenticated", "token": {"cookie": "tok"}}"#
+        ]) { gw, upstream in
+            let token = try AuthFixtures.hs256()
+            let r = try TestClient.request(port: gw.port, method: "GET", path: "/c", headers: [("Cookie", "tok=\(token); a=1; tok=forged")], body: [])
+            AuthExpect.unauthorized(r)
+            try AuthExpect.nothingForwarded(before: upstream, gatewayPort: gw.port)
+        }
+    }
+
+    /// HEAD on a route whose GET needs a role is held to GET's rule.
+    @Test func headIsHeldToTheGetRule() throws {
+        try AuthFixtures.withGateway(routes: [
+            #"{"prefix": "/r", "upstream": "backend", "auth": {"methods": {"GET": {"any": ["admin"]}}}}"#
+        ]) { gw, upstream in
+            let reader = try AuthFixtures.hs256(roles: ["reader"])
+            let r = try TestClient.request(port: gw.port, method: "HEAD", path: "/r", headers: [AuthFixtures.bearer(reader)], body: [])
+            #expect(r.status == 403)
+            try AuthExpect.nothingForwarded(before: upstream, gatewayPort: gw.port)
+        }
+    }
+}

@@ -75,6 +75,14 @@ struct TestClient {
 
     func close() { stream.closeDescriptor() }
 
+    /// Closes with RST (SO_LINGER 0), as a crashed client would. Through the stream, so the descriptor is
+    /// closed exactly once: a second close could hit a number another test has been given meanwhile.
+    func resetClose() {
+        var l = linger(l_onoff: 1, l_linger: 0)
+        setsockopt(stream.fd, SOL_SOCKET, SO_LINGER, &l, socklen_t(MemoryLayout<linger>.size))
+        stream.closeDescriptor()
+    }
+
     /// One request on a fresh connection with `Connection: close`.
     static func request(
         port: UInt16, method: String = "GET", path: String, headers: [(String, String)] = [], body: [UInt8] = []
