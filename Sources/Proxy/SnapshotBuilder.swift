@@ -73,14 +73,14 @@ public enum SnapshotBuilder {
                 case .failure(let p): problems.append(ConfigProblem(path: path + p.suffix, message: p.message))
                 }
             }
-            let roles = JWT.ClaimPath(segments: issuer.rolesClaim.segments)
-            let scopes = JWT.ClaimPath(segments: issuer.scopesClaim.segments)
+            let roles = claimPath(issuer.rolesClaim)
+            let scopes = claimPath(issuer.scopesClaim)
             profiles.append(IssuerProfile(
                 name: issuer.name, issuer: issuer.iss, audiences: issuer.audiences, keys: keys,
                 leeway: Int64(issuer.leeway.components.seconds), requireExp: issuer.requireExp,
                 maxAge: issuer.maxAge.map { Int64($0.components.seconds) }, requiredTyp: issuer.typ,
                 rolesClaim: roles, scopesClaim: scopes,
-                identityHeaders: issuer.identityHeaders.map { (header: $0.name, claim: JWT.ClaimPath(segments: $0.claim.segments)) }))
+                identityHeaders: issuer.identityHeaders.map { (header: $0.name, claim: claimPath($0.claim)) }))
         }
         let issuerSet = IssuerSet(profiles)
 
@@ -137,6 +137,12 @@ public enum SnapshotBuilder {
         return .success(Snapshot(
             listen: listen, workers: workers, realm: config.realm, limits: limits, timeouts: timeouts,
             upstreams: upstreams, routes: RouteTable(routes), issuers: issuerSet, rateLimit: rateLimit, log: log))
+    }
+
+    /// A claim path from the config, read with the JWT module's parser so that a bracketed segment keeps its
+    /// dots (Auth0's `["https://example.com/roles"]`); a plain dotted path reads the same either way.
+    public static func claimPath(_ c: Config.ClaimPath) -> JWT.ClaimPath {
+        JWT.ClaimPath(c.text) ?? JWT.ClaimPath(segments: c.segments)
     }
 
     private static func rateSpec(_ l: LimitSpec) -> RateLimit.RateSpec? {

@@ -24,7 +24,7 @@ public struct TokenMinter {
             throw MintError(description: "no issuer named \"\(issuerName)\" (known: \(known.isEmpty ? "none" : known))")
         }
         self.issuer = issuer
-        rolesPath = issuer.rolesClaim.segments
+        rolesPath = SnapshotBuilder.claimPath(issuer.rolesClaim).segments
         let candidates = issuer.keys.filter { kid == nil || $0.kid == kid }
         guard !candidates.isEmpty else {
             throw MintError(description: "issuer \"\(issuerName)\" has no key with kid \"\(kid ?? "")\"")
@@ -75,7 +75,9 @@ public struct TokenMinter {
         claims["exp"] = .number(JSONNumber(now + ttlSeconds))
         claims["jti"] = .string(randomID())
         if !roles.isEmpty { set(&claims, path: rolesPath[...], value: .array(roles.map { .string($0) })) }
-        if !scopes.isEmpty { set(&claims, path: issuer.scopesClaim.segments[...], value: .string(scopes.joined(separator: " "))) }
+        if !scopes.isEmpty {
+            set(&claims, path: SnapshotBuilder.claimPath(issuer.scopesClaim).segments[...], value: .string(scopes.joined(separator: " ")))
+        }
         for (k, v) in extra { claims[k] = v }
         do throws(KeyError) {
             return try TokenSigner.sign(claims: claims, key: key)

@@ -1,4 +1,6 @@
+import Config
 import Foundation
+import Proxy
 import Glibc
 import Testing
 
@@ -132,4 +134,30 @@ import Testing
             try AuthExpect.nothingForwarded(before: upstream, gatewayPort: gw.port)
         }
     }
+}
+
+/// A roles claim whose name contains dots (Auth0 namespaced claims) is reachable from gateway.json with the
+/// bracket syntax, both for policies and for minting.
+@Test func bracketedRolesClaimFromTheConfigIsHonoured() throws {
+    let json = """
+        {"listen": "127.0.0.1:0", "upstreams": {"b": ["127.0.0.1:9"]},
+         "issuers": {"a0": {"iss": "https://a0", "roles_claim": "[\\"https://example.com/roles\\"]",
+                            "keys": [{"alg": "HS256", "secret_env": "S"}]}},
+         "routes": [{"prefix": "/", "upstream": "b", "auth": {"any": ["admin"]}}]}
+        """
+    let env = ["S": "a-secret-that-is-at-least-32-bytes-long"]
+    guard case .success(let config) = ConfigLoader.decode(Array(json.utf8)) else {
+        Issue.record("config does not decode")
+        return
+    }
+    guard case .success(let snapshot) = SnapshotBuilder.build(config, environment: { env[$0] }) else {
+        Issue.record("snapshot does not build")
+        return
+    }
+    let minter = try TokenMinter(config: config, issuerName: "a0", environment: { env[$0] })
+    let admin = try minter.mint(subject: "z", roles: ["admin"], ttlSeconds: 600)
+    let reader = try minter.mint(subject: "z", roles: ["reader"], ttlSeconds: 600)
+    let explainer = Explainer(snapshot: snapshot)
+    #expect(explainer.explain(method: "GET", target: "/x", token: admin).status == 200)
+    #expect(explainer.explain(method: "GET", target: "/x", token: reader).status == 403)
 }
