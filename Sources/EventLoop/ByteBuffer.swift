@@ -141,10 +141,6 @@ public final class ByteBuffer {
             shift -= 4
         }
     }
-
-    /// Reserved space check: true when `n` more bytes fit without compaction.
-    @inline(__always)
-    public func fits(_ n: Int) -> Bool { capacity - writeIndex >= n }
 }
 
 /// A worker's free list of equally sized buffers. Not thread-safe: one pool per worker.
@@ -172,6 +168,4 @@ public final class BufferPool {
         b.clear()
         free.append(b)
     }
-
-    public var freeCount: Int { free.count }
 }

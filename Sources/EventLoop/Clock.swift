@@ -16,13 +16,6 @@ public enum Clock {
         clock_gettime(CLOCK_REALTIME, &ts)
         return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
     }
-
-    @inline(__always)
-    public static func wallTimespec() -> timespec {
-        var ts = timespec()
-        clock_gettime(CLOCK_REALTIME, &ts)
-        return ts
-    }
 }
 
 extension Duration {

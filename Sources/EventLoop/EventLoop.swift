@@ -9,7 +9,6 @@ public final class EventLoop {
     private var timers = TimerHeap()
     private let wakeFD: Int32
     private var running = false
-    private var pendingTasks: [() -> Void] = []
     private var iterationHooks: [() -> Void] = []
     /// Monotonic time after the latest epoll_wait: callers use it instead of reading the clock per request.
     public private(set) var now: UInt64
@@ -72,12 +71,6 @@ public final class EventLoop {
         timers.push(.init(deadline: deadline, fd: fd, generation: generation(of: fd)))
     }
 
-    /// Runs `task` on this loop's thread at the start of its next iteration. Only from the loop's own thread;
-    /// other threads use `wake()` and state they own.
-    public func execute(_ task: @escaping () -> Void) {
-        pendingTasks.append(task)
-    }
-
     /// Called once per loop iteration after all events were handled (buffered logs flush here).
     public func addIterationHook(_ hook: @escaping () -> Void) {
         iterationHooks.append(hook)
@@ -93,8 +86,6 @@ public final class EventLoop {
 
     public func stop() { running = false }
 
-    public var timerCount: Int { timers.count }
-
     public func run() {
         running = true
         while running {
@@ -104,15 +95,8 @@ public final class EventLoop {
 
     /// One iteration: wait for events (bounded by the next timer), dispatch them, fire due timers.
     public func runOnce(maxWaitMs: Int32) {
-        if !pendingTasks.isEmpty {
-            let tasks = pendingTasks
-            pendingTasks.removeAll(keepingCapacity: true)
-            for t in tasks { t() }
-        }
         var timeout = maxWaitMs
-        if !pendingTasks.isEmpty {
-            timeout = 0
-        } else if let next = timers.earliest {
+        if let next = timers.earliest {
             let cur = Clock.monotonicNanos()
             let ms = next > cur ? Int32(clamping: (next - cur + 999_999) / 1_000_000) : 0
             timeout = timeout < 0 ? ms : min(timeout, ms)

@@ -190,10 +190,7 @@ extension ClientConnection {
                 }
             }
         }
-        if exchange.requestBodyDone {
-            setDeadline(.max)
-            up.requestBodyFinished(now: worker.loop.now)
-        }
+        if exchange.requestBodyDone { setDeadline(.max) }
         return moved
     }
 
@@ -233,7 +230,6 @@ extension ClientConnection {
         }
         exchange.status = r.status
         exchange.responseStarted = true
-        worker.countRejection(r)
         worker.logExchange(self)
         exchange.active = false
         if !keep {

@@ -53,10 +53,7 @@ enum ForwardedHead {
             default:
                 break
             }
-            out.append(UnsafeRawBufferPointer(rebasing: bytes[h.name]))
-            out.append(": ")
-            out.append(UnsafeRawBufferPointer(rebasing: bytes[h.value]))
-            out.append("\r\n")
+            out.appendField(h, from: bytes)
         }
         // X-Forwarded-For: the client's list (if any) with the peer appended.
         out.append("X-Forwarded-For: ")

@@ -35,7 +35,6 @@ final class GatewayWorker {
     let accessLog: AccessLogWriter
     private var requestCounter: UInt64 = 0
     private let requestIDPrefix: [UInt8]
-    var rejections: [String: Int] = [:]
 
     // Per-worker scratch reused by every request (no allocation per request).
     var head = RequestHead()
@@ -209,10 +208,6 @@ final class GatewayWorker {
             requestID: ex.requestID, client: peerText(of: c), method: ex.logMethod, path: ex.logPath, route: routeName,
             upstream: upstreamName, status: ex.status, bytes: ex.bytesSent + (c.outBuf?.readableCount ?? 0), durationNanos: loop.now &- ex.startNanos,
             subject: ex.subject)
-    }
-
-    func countRejection(_ r: Rejection) {
-        rejections[r.code, default: 0] += 1
     }
 }
 

@@ -41,10 +41,7 @@ enum ResponseHeadWriter {
             default:
                 break
             }
-            out.append(UnsafeRawBufferPointer(rebasing: bytes[h.name]))
-            out.append(": ")
-            out.append(UnsafeRawBufferPointer(rebasing: bytes[h.value]))
-            out.append("\r\n")
+            out.appendField(h, from: bytes)
         }
         if !sawRequestID {
             out.append("X-Request-Id: ")
@@ -69,5 +66,15 @@ enum ResponseHeadWriter {
         } else {
             out.append("\r\n")
         }
+    }
+}
+
+extension ByteBuffer {
+    /// Copies a parsed header field as "name: value\r\n" (the value already trimmed by the parser).
+    func appendField(_ h: HeaderField, from bytes: UnsafeRawBufferPointer) {
+        append(UnsafeRawBufferPointer(rebasing: bytes[h.name]))
+        append(": ")
+        append(UnsafeRawBufferPointer(rebasing: bytes[h.value]))
+        append("\r\n")
     }
 }

@@ -35,7 +35,6 @@ final class UpstreamConnection: EventHandler {
     var keepAlive = true
     var deadline: UInt64 = .max
     var queuedDeadline: UInt64 = .max
-    var idleSince: UInt64 = 0
 
     init(fd: Int32, targetIndex: Int, connected: Bool, pool: UpstreamPool, worker: GatewayWorker) {
         self.fd = fd
@@ -131,8 +130,6 @@ final class UpstreamConnection: EventHandler {
             setDeadline(now + pool.upstream.responseTimeout)
         }
     }
-
-    func requestBodyFinished(now: UInt64) {}
 
     /// Writes buffered request bytes. Returns true if any went out.
     func flushRequest() -> Bool {
@@ -445,14 +442,7 @@ final class UpstreamConnection: EventHandler {
         phase = .closed
         worker.loop.deregister(fd)
         Glibc.close(fd)
-        if let b = out {
-            worker.writePool.give(b)
-            out = nil
-        }
-        if let b = inBuf {
-            worker.readPool.give(b)
-            inBuf = nil
-        }
+        releaseBuffers()
         pool.closed(self, wasIdle: wasIdle)
     }
 
@@ -462,6 +452,11 @@ final class UpstreamConnection: EventHandler {
         reused = true
         readReady = false
         headDone = false
+        releaseBuffers()
+        setDeadline(now + pool.upstream.idleTimeout)
+    }
+
+    private func releaseBuffers() {
         if let b = out {
             worker.writePool.give(b)
             out = nil
@@ -470,8 +465,6 @@ final class UpstreamConnection: EventHandler {
             worker.readPool.give(b)
             inBuf = nil
         }
-        idleSince = now
-        setDeadline(now + pool.upstream.idleTimeout)
     }
 
     func activate(for c: ClientConnection) {

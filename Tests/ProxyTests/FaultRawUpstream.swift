@@ -12,24 +12,8 @@ final class FaultRawUpstream: Sendable {
     private let connections = Mutex<(fds: Set<Int32>, threads: [WorkerThread], stopping: Bool)>(([], [], false))
 
     init(response: [UInt8], holdOpen: Bool) throws {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw TestKitError.io(errno: errno) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = in_addr_t(0x7F00_0001).bigEndian
-        let bound = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0, listen(fd, 64) == 0 else {
-            let e = errno
-            close(fd)
-            throw TestKitError.io(errno: e)
-        }
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) }
-        }
-        port = UInt16(bigEndian: addr.sin_port)
+        let (fd, boundPort) = try KitWire.listenLoopback(backlog: 64)
+        port = boundPort
         listener = fd
         try acceptThread.start(name: "raw-upstream") { [self] in
             acceptLoop(response: response, holdOpen: holdOpen)

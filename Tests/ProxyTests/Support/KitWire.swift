@@ -1,6 +1,33 @@
+import Glibc
+
 /// The kit's own HTTP/1.1 framing rules (RFC 9112), deliberately strict: whatever the gateway sends to the test
 /// upstream or back to the test client must be unambiguous, so anything a lenient peer would guess at is an error here.
 enum KitWire {
+    /// A listening socket on 127.0.0.1 with an ephemeral port, for the kit's test servers.
+    static func listenLoopback(backlog: Int32) throws(TestKitError) -> (fd: Int32, port: UInt16) {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw TestKitError.io(errno: errno) }
+        var one: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = in_addr_t(0x7F00_0001).bigEndian
+        addr.sin_port = 0
+        let bound = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0, listen(fd, backlog) == 0 else {
+            let e = errno
+            close(fd)
+            throw TestKitError.io(errno: e)
+        }
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) }
+        }
+        return (fd, UInt16(bigEndian: addr.sin_port))
+    }
+
     typealias Headers = [(String, String)]
 
     static let maxHeaderCount = 200

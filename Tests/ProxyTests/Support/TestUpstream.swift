@@ -24,27 +24,8 @@ final class TestUpstream: @unchecked Sendable {
 
     /// Binds 127.0.0.1 on an ephemeral port and starts accepting.
     func start() throws {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw TestKitError.io(errno: errno) }
-        var one: Int32 = 1
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = in_addr_t(0x7F00_0001).bigEndian
-        addr.sin_port = 0
-        let bound = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0, listen(fd, 512) == 0 else {
-            let e = errno
-            close(fd)
-            throw TestKitError.io(errno: e)
-        }
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) }
-        }
-        port = UInt16(bigEndian: addr.sin_port)
+        let (fd, boundPort) = try KitWire.listenLoopback(backlog: 512)
+        port = boundPort
         listenFD = fd
         try acceptThread.start(name: "upstream-accept") { [self] in acceptLoop(fd) }
     }
