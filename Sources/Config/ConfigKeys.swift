@@ -2,7 +2,8 @@
 /// checks and for the schema test that keeps `ConfigSchema.json` in step.
 public enum ConfigKeys {
     public static let root = [
-        "$schema", "listen", "workers", "realm", "limits", "timeouts", "upstreams", "issuers", "rate_limit", "routes", "log",
+        "$schema", "listen", "workers", "realm", "limits", "timeouts", "upstreams", "issuers", "store", "issuer", "rate_limit",
+        "routes", "log",
     ]
     public static let limits = [
         "max_target_bytes", "max_head_bytes", "max_headers", "max_body_bytes", "max_token_bytes", "max_connections",
@@ -20,7 +21,7 @@ public enum ConfigKeys {
     public static let limit = ["rate", "burst"]
     public static let route = [
         "name", "path", "prefix", "methods", "host", "upstream", "auth", "token", "forward_authorization",
-        "allow_encoded_slash", "rate_limit", "max_body_bytes",
+        "allow_encoded_slash", "rate_limit", "max_body_bytes", "cors",
     ]
     public static let routeRateLimit = ["rate", "burst", "by_subject", "headers"]
     public static let auth = ["issuers", "roles", "scopes", "methods", "any", "all"]
@@ -29,11 +30,25 @@ public enum ConfigKeys {
     public static let claimRule = ["any", "all"]
     public static let token = ["cookie", "query"]
     public static let log = ["access", "level"]
+    public static let store = ["path", "poll_interval", "prune_interval"]
+    /// The built-in issuer (`issuer`), not an entry of `issuers`.
+    public static let issuerSection = [
+        "name", "iss", "audiences", "access_ttl", "refresh_ttl", "key", "roles_claim", "claims", "endpoints", "register",
+        "login_limit", "register_limit", "password_hash", "cors",
+    ]
+    public static let issuerKey = ["kid", "alg", "private_key", "secret_env"]
+    public static let issuerEndpoints = ["login", "refresh", "logout", "register", "jwks"]
+    public static let register = ["enabled", "roles"]
+    public static let loginLimit = ["per_ip", "per_username"]
+    public static let passwordHash = ["ln", "r", "p"]
+    public static let cors = ["origins", "methods", "headers", "expose_headers", "credentials", "max_age"]
 
     /// Key lists by the name of the schema definition (`$defs`) describing that object; "" is the root.
     public static let bySchemaDefinition: [String: [String]] = [
         "": root, "limits": limits, "timeouts": timeouts, "upstream": upstream, "issuer": issuer, "key": key,
         "rateLimit": rateLimit, "limit": limit, "route": route, "routeRateLimit": routeRateLimit, "auth": auth,
-        "methodAuth": methodAuth, "claimRule": claimRule, "token": token, "log": log,
+        "methodAuth": methodAuth, "claimRule": claimRule, "token": token, "log": log, "store": store,
+        "issuerSection": issuerSection, "issuerKey": issuerKey, "issuerEndpoints": issuerEndpoints, "register": register,
+        "loginLimit": loginLimit, "passwordHash": passwordHash, "cors": cors,
     ]
 }

@@ -45,6 +45,8 @@ public enum ConfigSchema {
               "propertyNames": { "pattern": "^[A-Za-z0-9_.-]+$" },
               "additionalProperties": { "$ref": "#/$defs/issuer" }
             },
+            "store": { "$ref": "#/$defs/store", "description": "SQLite database for the built-in issuer's users and refresh tokens and for token revocations. Required by issuer." },
+            "issuer": { "$ref": "#/$defs/issuerSection", "description": "The gateway's own token issuer: login, refresh, logout, register and JWKS endpoints, matched before routes. Requires store." },
             "rate_limit": { "$ref": "#/$defs/rateLimit", "description": "Rate limiting per client address." },
             "routes": {
               "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/route" },
@@ -210,7 +212,8 @@ public enum ConfigSchema {
                   "description": "This route's limit, or false for none. Default: rate_limit.default.",
                   "oneOf": [ { "const": false }, { "$ref": "#/$defs/routeRateLimit" } ]
                 },
-                "max_body_bytes": { "$ref": "#/$defs/size", "description": "Largest request body for this route. Default limits.max_body_bytes." }
+                "max_body_bytes": { "$ref": "#/$defs/size", "description": "Largest request body for this route. Default limits.max_body_bytes." },
+                "cors": { "$ref": "#/$defs/cors", "description": "Cross-origin access for browsers: answers preflights and adds CORS headers for allowed origins. Default none." }
               }
             },
             "routeRateLimit": {
@@ -277,6 +280,111 @@ public enum ConfigSchema {
                 "query": { "type": "string", "minLength": 1, "description": "Query parameter that may carry the token." }
               }
             },
+            "endpointPath": { "type": "string", "pattern": "^/[^?#%]*$" },
+            "origin": { "type": "string", "pattern": "^(\\*|https?://([a-z0-9.-]+|\\[[0-9a-f:.]+\\])(:[1-9][0-9]{0,4})?)$" },
+            "store": {
+              "type": "object",
+              "additionalProperties": false,
+              "required": ["path"],
+              "properties": {
+                "path": { "$ref": "#/$defs/filePath", "description": "Database file, relative to this file's directory; created on first use." },
+                "poll_interval": { "$ref": "#/$defs/duration", "description": "How often a running gateway checks for revocations made elsewhere (gateway revoke). Default 1s; 100ms to 10s." },
+                "prune_interval": { "$ref": "#/$defs/duration", "description": "How often expired revocations and refresh tokens are deleted. Default 1h; 1m to 7d." }
+              }
+            },
+            "issuerSection": {
+              "type": "object",
+              "additionalProperties": false,
+              "required": ["iss", "key"],
+              "properties": {
+                "name": { "type": "string", "pattern": "^[A-Za-z0-9_.-]+$", "description": "Issuer name that route auth issuers lists may use. Default \"gateway\"; must not be a key of issuers." },
+                "iss": { "type": "string", "minLength": 1, "description": "The iss claim of issued tokens." },
+                "audiences": { "$ref": "#/$defs/stringList", "description": "Put in issued tokens' aud and required on verification. Default none." },
+                "access_ttl": { "$ref": "#/$defs/duration", "description": "Lifetime of access tokens. Default 15m; 1m to 24h." },
+                "refresh_ttl": { "$ref": "#/$defs/duration", "description": "Lifetime of refresh tokens; longer than access_ttl. Default 14d; 1h to 365d." },
+                "key": { "$ref": "#/$defs/issuerKey", "description": "The signing key." },
+                "roles_claim": { "type": "string", "pattern": "^[^.]+$", "description": "Claim the user's roles go into: one name without dots, not a registered claim. Default \"roles\"." },
+                "claims": {
+                  "type": "array", "uniqueItems": true, "items": { "enum": ["sub", "roles", "jti", "iat", "exp", "nbf"] },
+                  "allOf": [ { "contains": { "const": "sub" } }, { "contains": { "const": "jti" } }, { "contains": { "const": "exp" } } ],
+                  "description": "Claims put in access tokens (besides iss and aud). Must include sub, jti (logout revokes by it) and exp (every token expires). Default all six."
+                },
+                "endpoints": { "$ref": "#/$defs/issuerEndpoints", "description": "Paths of the issuer endpoints; each distinct." },
+                "register": { "$ref": "#/$defs/register", "description": "Self-service sign-up. Default disabled." },
+                "login_limit": { "$ref": "#/$defs/loginLimit", "description": "Login attempts allowed per client address and per username." },
+                "register_limit": { "$ref": "#/$defs/limit", "description": "Registrations per client address. Default 5/h burst 5." },
+                "password_hash": { "$ref": "#/$defs/passwordHash", "description": "scrypt cost of new password hashes." },
+                "cors": { "$ref": "#/$defs/cors", "description": "Cross-origin access to the issuer endpoints; methods default to POST and GET. Default none." }
+              }
+            },
+            "issuerKey": {
+              "type": "object",
+              "additionalProperties": false,
+              "required": ["alg"],
+              "oneOf": [ { "required": ["private_key"] }, { "required": ["secret_env"] } ],
+              "properties": {
+                "kid": { "type": "string", "minLength": 1, "description": "Key id put in the tokens' kid header and the JWKS. Default none." },
+                "alg": { "$ref": "#/$defs/algorithm", "description": "Signing algorithm: HS* with secret_env, RS*, PS*, ES* or EdDSA with private_key." },
+                "private_key": { "$ref": "#/$defs/filePath", "description": "PEM private key file, relative to this file's directory; its public half is published at the JWKS endpoint." },
+                "secret_env": { "type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$", "description": "Name of the environment variable holding the HMAC secret; never published." }
+              }
+            },
+            "issuerEndpoints": {
+              "type": "object",
+              "additionalProperties": false,
+              "properties": {
+                "login": { "$ref": "#/$defs/endpointPath", "description": "Exchanges a username and password for tokens. Default \"/auth/login\"." },
+                "refresh": { "$ref": "#/$defs/endpointPath", "description": "Exchanges a refresh token for new tokens. Default \"/auth/refresh\"." },
+                "logout": { "$ref": "#/$defs/endpointPath", "description": "Revokes the presented access token (and a refresh token). Default \"/auth/logout\"." },
+                "register": { "$ref": "#/$defs/endpointPath", "description": "Creates a user, when register.enabled. Default \"/auth/register\"." },
+                "jwks": { "$ref": "#/$defs/endpointPath", "description": "Publishes the public signing key. Default \"/.well-known/jwks.json\"." }
+              }
+            },
+            "register": {
+              "type": "object",
+              "additionalProperties": false,
+              "properties": {
+                "enabled": { "type": "boolean", "description": "Serve the register endpoint. Default false." },
+                "roles": {
+                  "type": "array", "uniqueItems": true, "items": { "type": "string", "pattern": "^[A-Za-z0-9_.:-]+$" },
+                  "description": "Roles every self-registered user gets. Default none."
+                }
+              }
+            },
+            "loginLimit": {
+              "type": "object",
+              "additionalProperties": false,
+              "properties": {
+                "per_ip": { "$ref": "#/$defs/limit", "description": "Per client address. Default 10/m burst 10." },
+                "per_username": { "$ref": "#/$defs/limit", "description": "Per username, from any address. Default 5/m burst 5." }
+              }
+            },
+            "passwordHash": {
+              "type": "object",
+              "additionalProperties": false,
+              "properties": {
+                "ln": { "type": "integer", "minimum": 14, "maximum": 20, "description": "log2 of the scrypt cost N. Default 15 (32MiB, about 0.1s per hash)." },
+                "r": { "type": "integer", "minimum": 1, "maximum": 32, "description": "scrypt block size. Default 8; 128·r·2^ln bytes must not exceed 1GiB." },
+                "p": { "type": "integer", "minimum": 1, "maximum": 16, "description": "scrypt parallelism. Default 1." }
+              }
+            },
+            "cors": {
+              "type": "object",
+              "additionalProperties": false,
+              "required": ["origins"],
+              "properties": {
+                "origins": {
+                  "type": "array", "minItems": 1, "uniqueItems": true, "items": { "$ref": "#/$defs/origin" },
+                  "description": "Allowed origins, exactly as browsers send them (\"https://app.example.com\", lowercase, no path or trailing \"/\"), or [\"*\"] for any."
+                },
+                "methods": { "type": "array", "minItems": 1, "uniqueItems": true, "items": { "$ref": "#/$defs/method" }, "description": "Methods preflights may ask for. Default the route's methods (GET, HEAD, POST, PUT, PATCH, DELETE when it has none; POST and GET for the issuer)." },
+                "headers": { "type": "array", "items": { "$ref": "#/$defs/headerName" }, "description": "Request headers preflights may ask for. Default [\"Authorization\", \"Content-Type\"]." },
+                "expose_headers": { "type": "array", "items": { "$ref": "#/$defs/headerName" }, "description": "Response headers scripts may read (X-Request-Id always is). Default none." },
+                "credentials": { "type": "boolean", "description": "Allow cookies and credentials (Access-Control-Allow-Credentials). Not with origins [\"*\"]. Default false." },
+                "max_age": { "$ref": "#/$defs/duration", "description": "How long browsers may cache a preflight answer. Default 10m; 0s to 24h." }
+              }
+            },
+            "headerName": { "type": "string", "pattern": "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$" },
             "log": {
               "type": "object",
               "additionalProperties": false,

@@ -14,6 +14,11 @@ public func summary(_ config: GatewayConfig) -> String {
             + "keep-alive \(DurationText.format(t.keepAlive)), upstream connect \(DurationText.format(t.upstreamConnect)), "
             + "upstream response \(DurationText.format(t.upstreamResponse))")
     lines.append("log       access \(describe(config.log.access)), level \(config.log.level.rawValue)")
+    if let store = config.store {
+        lines.append(
+            "store     \(store.path.resolved), poll \(DurationText.format(store.pollInterval)), "
+                + "prune \(DurationText.format(store.pruneInterval))")
+    }
 
     lines.append("")
     lines.append("upstreams (\(config.upstreams.count))")
@@ -22,7 +27,8 @@ public func summary(_ config: GatewayConfig) -> String {
     }
 
     lines.append("")
-    lines.append("issuers (\(config.issuers.count))")
+    lines.append("issuers (\(config.issuers.count + (config.issuer == nil ? 0 : 1)))")
+    if let issuer = config.issuer { lines += describe(issuer) }
     for issuer in config.issuers {
         let audiences = issuer.audiences.isEmpty ? "any audience" : "aud [\(issuer.audiences.joined(separator: ", "))]"
         let keys = issuer.keys.count == 1 ? "1 key" : "\(issuer.keys.count) keys"
@@ -41,7 +47,7 @@ public func summary(_ config: GatewayConfig) -> String {
         lines.append(
             "  \(padded)  \(methods) -> \(route.upstream)  auth \(describe(route.auth))  "
                 + "rate \(describe(route.rateLimit, default: config.rateLimit.defaultLimit))"
-                + (route.nameIsDerived ? "" : "  [\(route.name)]"))
+                + (route.nameIsDerived ? "" : "  [\(route.name)]") + (route.cors.map { "  cors \(describe($0))" } ?? ""))
     }
     return lines.joined(separator: "\n")
 }
@@ -53,6 +59,28 @@ private func describe(_ access: AccessLog) -> String {
     case .stdout: return "stdout"
     case .file(let path): return path.resolved
     }
+}
+
+private func describe(_ issuer: IssuerSectionConfig) -> [String] {
+    let audiences = issuer.audiences.isEmpty ? "no audience" : "aud [\(issuer.audiences.joined(separator: ", "))]"
+    let kid = issuer.key.kid.map { " \($0)" } ?? ""
+    let key: String
+    switch issuer.key.material {
+    case .privateKey(let file): key = "\(issuer.key.algorithm.rawValue)\(kid) \(file.original)"
+    case .secretEnv(let variable): key = "\(issuer.key.algorithm.rawValue)\(kid) from $\(variable)"
+    }
+    let register = issuer.register.enabled ? "open, roles [\(issuer.register.roles.joined(separator: ", "))]" : "off"
+    var lines = [
+        "  \(issuer.name) (built-in): iss \(issuer.iss), \(audiences), \(key), "
+            + "access \(DurationText.format(issuer.accessTTL)), refresh \(DurationText.format(issuer.refreshTTL))",
+        "    endpoints \(issuer.servedEndpoints.map { "\($0.key) \($0.path)" }.joined(separator: ", ")); register \(register)",
+    ]
+    if let cors = issuer.cors { lines.append("    cors \(describe(cors))") }
+    return lines
+}
+
+private func describe(_ cors: CORSConfig) -> String {
+    cors.origins.joined(separator: ", ") + (cors.credentials ? " with credentials" : "")
 }
 
 private func describe(_ key: KeyConfig) -> String {

@@ -2,7 +2,9 @@
 enum ConfigValidator {
     static func validate(_ config: GatewayConfig, report: (String, String) -> Void) {
         let upstreamNames = config.upstreams.map(\.name)
-        let issuerNames = config.issuers.map(\.name)
+        // The built-in issuer is one more profile routes may name.
+        let issuerNames = config.issuers.map(\.name) + (config.issuer.map { [$0.name] } ?? [])
+        if let issuer = config.issuer { checkIssuer(issuer, config, report: report) }
 
         for (i, issuer) in config.issuers.enumerated() where !issuer.iss.isEmpty {
             // Two entries for one `iss` would make the choice of keys depend on lookup order.
@@ -28,6 +30,30 @@ enum ConfigValidator {
                 names[route.name] = route.jsonPath
             }
             checkAuth(route.auth, issuerNames: issuerNames, report: report)
+            // The issuer's endpoints are matched first, so such a route could never be reached.
+            if case .exact(let path) = route.match,
+                let endpoint = config.issuer?.servedEndpoints.first(where: { $0.path == path })
+            {
+                report(
+                    ConfigPath.child(route.jsonPath, "path"),
+                    "\(path) is served by the issuer (issuer.endpoints.\(endpoint.key)), which is matched before routes")
+            }
+        }
+    }
+
+    private static func checkIssuer(_ issuer: IssuerSectionConfig, _ config: GatewayConfig, report: (String, String) -> Void) {
+        if config.store == nil {
+            report(issuer.jsonPath, "the issuer keeps users and refresh tokens in the store: add \"store\": {\"path\": ...}")
+        }
+        // Route auth names issuers by these names; one name for two profiles would make the choice ambiguous.
+        if let clash = config.issuers.first(where: { $0.name == issuer.name }) {
+            report(
+                ConfigPath.child(issuer.jsonPath, "name"),
+                "\"\(issuer.name)\" is also the name of \(clash.jsonPath); set issuer.name to another name")
+        }
+        // As between entries of `issuers`: one iss for two profiles would make the keys used depend on lookup order.
+        if let clash = config.issuers.first(where: { $0.iss == issuer.iss }), !issuer.iss.isEmpty {
+            report(ConfigPath.child(issuer.jsonPath, "iss"), "iss \"\(issuer.iss)\" is also used by issuer \(clash.name)")
         }
     }
 

@@ -135,3 +135,24 @@ extension Fixtures {
         }
     }
 }
+
+extension Fixtures {
+    /// The minimal config plus a store and an HS256 built-in issuer with the given extra members.
+    static func builtIn(_ members: String = "", store: Bool = true, extra: String = "") -> String {
+        let issuer = #""iss": "https://gateway.demo", "key": { "alg": "HS256", "secret_env": "GW_SECRET" }"#
+        return top(
+            (store ? #""store": { "path": "gateway.db" }, "# : "")
+                + #""issuer": { \#(issuer)\#(members.isEmpty ? "" : ", " + members) }"# + (extra.isEmpty ? "" : ", " + extra))
+    }
+
+    /// A built-in issuer whose members are exactly the given ones (for key and iss problems).
+    static func bareIssuer(_ members: String) -> String {
+        top(#""store": { "path": "gateway.db" }, "issuer": { \#(members) }"#)
+    }
+
+    /// A public catch-all route with the given `cors` object.
+    static func cors(_ cors: String, methods: String? = nil) -> String {
+        let list = methods.map { #", "methods": \#($0)"# } ?? ""
+        return route(#"{ "prefix": "/", "upstream": "legacy", "auth": "public"\#(list), "cors": \#(cors) }"#)
+    }
+}

@@ -14,7 +14,7 @@ struct ProblemTests {
         (
             #""listne": "127.0.0.1:1""#,
             [
-                #"listne: unknown key; did you mean "listen"? (known: listen, workers, realm, limits, timeouts, upstreams, issuers, rate_limit, routes, log)"#,
+                #"listne: unknown key; did you mean "listen"? (known: listen, workers, realm, limits, timeouts, upstreams, issuers, store, issuer, rate_limit, routes, log)"#,
             ]
         ),
         (
@@ -270,7 +270,7 @@ struct ProblemTests {
         (
             #"{ "prefix": "/", "methdos": ["GET"], "upstream": "legacy", "auth": "public" }"#,
             [
-                #"routes[0].methdos: unknown key; did you mean "methods"? (known: name, path, prefix, methods, host, upstream, auth, token, forward_authorization, allow_encoded_slash, rate_limit, max_body_bytes)"#,
+                #"routes[0].methdos: unknown key; did you mean "methods"? (known: name, path, prefix, methods, host, upstream, auth, token, forward_authorization, allow_encoded_slash, rate_limit, max_body_bytes, cors)"#,
             ]
         ),
         (

@@ -78,3 +78,35 @@ struct SchemaTests {
         }
     }
 }
+
+/// The issue 8 sections appear in the schema `gateway schema` prints.
+struct IssuerSchemaTests {
+    private static func definitions() throws -> (root: JSONObject, defs: JSONObject) {
+        let root = try #require(try JSONParser.parse(ConfigSchema.json).objectValue)
+        return (root, try #require(root["$defs"]?.objectValue))
+    }
+
+    @Test func topLevelStoreAndIssuer() throws {
+        let (root, _) = try Self.definitions()
+        let properties = try #require(root["properties"]?.objectValue)
+        #expect(properties["store"]?.objectValue?["$ref"] == "#/$defs/store")
+        #expect(properties["issuer"]?.objectValue?["$ref"] == "#/$defs/issuerSection")
+    }
+
+    @Test(arguments: [
+        ("store", ["path"]), ("issuerSection", ["iss", "key"]), ("issuerKey", ["alg"]), ("cors", ["origins"]),
+    ])
+    func requiredKeys(definition: String, required: [String]) throws {
+        let (_, defs) = try Self.definitions()
+        let object = try #require(defs[definition]?.objectValue)
+        #expect(object["required"]?.arrayValue?.compactMap(\.stringValue) == required)
+    }
+
+    @Test func routesAndIssuerShareTheCORSDefinition() throws {
+        let (_, defs) = try Self.definitions()
+        let route = try #require(defs["route"]?.objectValue?["properties"]?.objectValue)
+        let issuer = try #require(defs["issuerSection"]?.objectValue?["properties"]?.objectValue)
+        #expect(route["cors"]?.objectValue?["$ref"] == "#/$defs/cors")
+        #expect(issuer["cors"]?.objectValue?["$ref"] == "#/$defs/cors")
+    }
+}

@@ -11,6 +11,8 @@ final class DecodingContext {
     private(set) var problems: [ConfigProblem] = []
     var limits = LimitsConfig()
     var timeouts = TimeoutsConfig()
+    /// Preflight methods of a `cors` object that lists none: its route's methods, or the issuer's.
+    var corsDefaultMethods = CORSConfig.defaultMethods
 
     init(baseDirectory: String) { self.baseDirectory = baseDirectory }
 

@@ -14,6 +14,10 @@ public struct GatewayConfig: Sendable, Equatable, Decodable {
     public var upstreams: [UpstreamConfig]
     /// Sorted by name.
     public var issuers: [IssuerConfig]
+    /// The database for the built-in issuer and revocations; nil when the file has no `store`.
+    public var store: StoreConfig?
+    /// The gateway's own token issuer; nil when the file has no `issuer`.
+    public var issuer: IssuerSectionConfig?
     public var rateLimit: RateLimitConfig
     /// In file order: the first match wins.
     public var routes: [RouteConfig]
@@ -50,6 +54,8 @@ public struct GatewayConfig: Sendable, Equatable, Decodable {
             r.report("upstreams", "at least one upstream is required")
         }
         issuers = (r.decode("issuers", as: NamedEntries<IssuerConfig>.self)?.values ?? []).sorted { $0.name < $1.name }
+        store = r.decode("store", as: StoreConfig.self)
+        issuer = r.decode("issuer", as: IssuerSectionConfig.self)
         rateLimit = r.decode("rate_limit", as: RateLimitConfig.self) ?? RateLimitConfig()
         routes = r.list("routes", of: RouteConfig.self) ?? []
         if !r.has("routes") {
@@ -113,15 +119,18 @@ struct NamedEntries<Element: Decodable>: Decodable {
 
 /// Names of upstreams and issuers appear in logs and summaries, so they stay simple.
 enum EntryName {
+    static let rule = "names use only letters, digits, \"_\", \"-\" and \".\""
+
     static func check(_ decoder: any Decoder, context: DecodingContext) -> String {
         let name = decoder.codingPath.last?.stringValue ?? ""
-        let valid = !name.isEmpty && name.utf8.allSatisfy { b in
+        if !isValid(name) { context.report(decoder.codingPath, rule) }
+        return name
+    }
+
+    static func isValid(_ name: String) -> Bool {
+        !name.isEmpty && name.utf8.allSatisfy { b in
             (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x5F || b == 0x2D
                 || b == 0x2E
         }
-        if !valid {
-            context.report(decoder.codingPath, "names use only letters, digits, \"_\", \"-\" and \".\"")
-        }
-        return name
     }
 }

@@ -18,6 +18,8 @@ public struct RouteConfig: Sendable, Equatable, Decodable {
     public var allowEncodedSlash = false
     public var rateLimit: RouteRateLimit = .inherit
     public var maxBodyBytes: Int
+    /// Cross-origin access for browsers; nil answers no preflights and adds no CORS headers.
+    public var cors: CORSConfig?
 
     public init(from decoder: any Decoder) throws {
         let context = try DecodingContext.from(decoder)
@@ -63,6 +65,8 @@ public struct RouteConfig: Sendable, Equatable, Decodable {
         forwardAuthorization = r.bool("forward_authorization", default: false)
         rateLimit = r.decode("rate_limit", as: RouteRateLimit.self) ?? .inherit
         maxBodyBytes = r.size("max_body_bytes", default: context.limits.maxBodyBytes, in: 0...(1 << 40))
+        context.corsDefaultMethods = methods.isEmpty ? CORSConfig.defaultMethods : methods
+        cors = r.decode("cors", as: CORSConfig.self)
         let given = r.decode("name", as: NonEmptyString.self)?.value
         name = given ?? "\(methods.isEmpty ? "*" : methods.joined(separator: ",")) \(host ?? "")\(match.pattern)"
         nameIsDerived = given == nil
