@@ -18,12 +18,12 @@ public struct User: Sendable, Equatable {
 
     /// Usernames become the token's `sub` and log fields: 1–64 bytes of letters, digits and `._@+-`
     /// (e-mail addresses fit), so no control character, separator or look-alike can reach a token or a log line.
-    static func isValidUsername(_ name: String) -> Bool {
+    public static func isValidUsername(_ name: String) -> Bool {
         (1...64).contains(name.utf8.count) && name.utf8.allSatisfy { isNameByte($0) || "._@+-".utf8.contains($0) }
     }
 
     /// Roles are stored comma-joined, so a role may not contain a comma: 1–64 bytes of letters, digits and `._:-`.
-    static func isValidRole(_ role: String) -> Bool {
+    public static func isValidRole(_ role: String) -> Bool {
         (1...64).contains(role.utf8.count) && role.utf8.allSatisfy { isNameByte($0) || "._:-".utf8.contains($0) }
     }
 
