@@ -3,6 +3,8 @@ import PackageDescription
 
 // Module map (imports point down only):
 //   gateway (CLI) ─ Proxy ─┬─ Config ─ JSON
+//                          ├─ Issuer ─┬─ Store ─ CSQLite, COpenSSL
+//                          │          └─ JWT
 //                          ├─ Policy ─ JWT ─ COpenSSL, JSON
 //                          ├─ RateLimit
 //                          ├─ HTTP1
@@ -42,10 +44,11 @@ let package = Package(
         .target(name: "RateLimit", swiftSettings: hotPathSettings),
         .target(name: "Config", dependencies: ["JSON"], swiftSettings: swiftSettings),
         .target(name: "Store", dependencies: ["CSQLite", "COpenSSL"], swiftSettings: swiftSettings),
+        .target(name: "Issuer", dependencies: ["Store", "JWT", "JSON"], swiftSettings: swiftSettings),
         .target(
             name: "Proxy",
             dependencies: [
-                "EventLoop", "HTTP1", "JWT", "Policy", "RateLimit", "Config", "JSON", "CShim",
+                "EventLoop", "HTTP1", "JWT", "Policy", "RateLimit", "Config", "JSON", "CShim", "Issuer", "Store",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: hotPathSettings),
@@ -62,7 +65,7 @@ let package = Package(
         .executableTarget(
             name: "gateway",
             dependencies: [
-                "Proxy", "Config", "JWT", "Policy", "RateLimit", "LegacyAPI", "LoadTest", "EventLoop", "HTTP1", "JSON",
+                "Proxy", "Config", "JWT", "Policy", "RateLimit", "LegacyAPI", "LoadTest", "EventLoop", "HTTP1", "JSON", "Store",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -77,10 +80,14 @@ let package = Package(
         .testTarget(name: "RateLimitTests", dependencies: ["RateLimit"], swiftSettings: swiftSettings),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "JSON"], swiftSettings: swiftSettings),
         .testTarget(name: "StoreTests", dependencies: ["Store"], swiftSettings: swiftSettings),
+        .testTarget(name: "IssuerTests", dependencies: ["Issuer", "Store", "JWT", "JSON"], swiftSettings: swiftSettings),
         .testTarget(name: "LoadTestTests", dependencies: ["LoadTest", "EventLoop", "HTTP1", "JWT", "JSON"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ProxyTests",
-            dependencies: ["Proxy", "Config", "JWT", "Policy", "RateLimit", "EventLoop", "HTTP1", "JSON", "LegacyAPI", "LoadTest", "CShim"],
+            dependencies: [
+                "Proxy", "Config", "JWT", "Policy", "RateLimit", "EventLoop", "HTTP1", "JSON", "LegacyAPI", "LoadTest", "CShim", "Store",
+                "Issuer",
+            ],
             swiftSettings: swiftSettings),
     ] + fuzzTargets
 )

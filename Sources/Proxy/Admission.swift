@@ -2,6 +2,7 @@ import EventLoop
 import HTTP1
 import JWT
 import Policy
+import Issuer
 import RateLimit
 
 /// The decision for one request head, in the order the style guide gives: route → limit → token → verify →
@@ -11,6 +12,10 @@ enum Admission {
     case reject(Rejection)
     /// `OPTIONS *`: answered by the gateway itself.
     case serverOptions
+    /// A CORS preflight of an allowed origin: answered by the gateway, never forwarded, no token needed.
+    case preflight
+    /// One of the built-in issuer's endpoints.
+    case local(LocalEndpoint)
 }
 
 /// Where a request's token was found: a slice of the read buffer, plus the query parameter to drop when
@@ -42,8 +47,13 @@ extension ClientConnection {
         worker.tokenQueryParameter = nil
 
         let method = UnsafeRawBufferPointer(rebasing: bytes[head.methodRange])
+        if let issuer = snap.issuer, let endpoint = worker.path.withUnsafeBytes({ issuer.endpoint(for: $0) }) {
+            return admitLocal(endpoint, issuer: issuer, method: method, head, bytes)
+        }
         let host: UnsafeRawBufferPointer? = head.hostIndex >= 0 ? UnsafeRawBufferPointer(rebasing: bytes[head.headers[head.hostIndex].value]) : nil
-        let match = worker.path.withUnsafeBytes { snap.routes.match(method: method, path: $0, host: host) }
+        // A preflight is routed by the method it asks about: the route it concerns need not accept OPTIONS.
+        let preflightMethod = head.method == .options ? CORSPolicy.requestedMethod(head, bytes) : nil
+        let match = worker.path.withUnsafeBytes { snap.routes.match(method: preflightMethod ?? method, path: $0, host: host) }
         let routeIndex: Int
         switch match {
         case .route(let i): routeIndex = i
@@ -52,23 +62,32 @@ extension ClientConnection {
         }
         let route = snap.routes.routes[routeIndex]
         exchange.routeIndex = routeIndex
+        if let cors = route.cors { noteOrigin(cors, head, bytes) }
+        if preflightMethod != nil {
+            if route.cors != nil {
+                if let r = limitByIP(route.ipLimit, headers: route.rateLimitHeaders, head, bytes) { return .reject(r) }
+                return exchange.corsAllowed ? .preflight : .reject(.corsOriginDenied)
+            }
+            // Not a CORS route: an ordinary OPTIONS request, routed by its own method.
+            switch worker.path.withUnsafeBytes({ snap.routes.match(method: method, path: $0, host: host) }) {
+            case .route(let i) where i == routeIndex: break
+            case .route, .notFound: return .reject(.notFound)
+            case .methodNotAllowed(let allowed): return .reject(.methodNotAllowed(allowed))
+            }
+        }
 
         // A legacy API may split on a decoded %2F differently from our router; only routes that opted in
         // receive it, still encoded.
         if normalized.hasEncodedSlash && !route.allowEncodedSlash { return .reject(.encodedSlash) }
         if case .contentLength(let n) = head.framing, n > route.maxBodyBytes { return .reject(.payloadTooLarge) }
 
-        // The IP limit comes before any token work so that a flood of bad tokens is cheap to refuse.
-        if case .limited(let spec, let limiterID) = route.ipLimit {
-            let key = ClientKey.ip(clientIP(head, bytes), ipv6Prefix: snap.rateLimit.ipv6Prefix)
-            if let r = takeToken(key, limiterID: limiterID, spec: spec, route: route) { return .reject(r) }
-        }
+        if let r = limitByIP(route.ipLimit, headers: route.rateLimitHeaders, head, bytes) { return .reject(r) }
 
         let rule = route.policy.rule(for: method)
         guard rule.requiresToken else { return .forward(route: routeIndex, token: nil) }
 
         let location: TokenLocation
-        switch findToken(head, bytes, route: route) {
+        switch findToken(head, bytes, cookie: route.tokenCookie, query: route.tokenQuery) {
         case .none: return .reject(.missingToken)
         case .ambiguous: return .reject(.ambiguousToken)
         case .malformedHeader: return .reject(.invalidToken(.malformed("the Authorization header is not \"Bearer <token>\"")))
@@ -82,6 +101,7 @@ extension ClientConnection {
         case .success(let t): token = t
         case .failure(let e): return .reject(.invalidToken(e))
         }
+        if worker.revocations?.isRevoked(token) == true { return .reject(.tokenRevoked) }
         let profile = snap.issuers.profiles[token.issuerIndex]
         if case .deny(let missing) = Authorizer.evaluate(rule, token: token, profile: profile) {
             return .reject(.forbidden(missing: missing))
@@ -90,16 +110,23 @@ extension ClientConnection {
             // Keyed by issuer and subject: "alice" of one issuer is not "alice" of another, and must not be
             // able to drain her bucket. Tokens without a subject share one bucket per issuer.
             let key = ClientKey.subject("\(token.issuerIndex)\u{0}\(token.subject ?? "")")
-            if let r = takeToken(key, limiterID: limiterID, spec: spec, route: route) { return .reject(r) }
+            if let r = takeToken(key, limiterID: limiterID, spec: spec, headers: route.rateLimitHeaders) { return .reject(r) }
         }
         return .forward(route: routeIndex, token: token)
     }
 
-    private func takeToken(_ key: ClientKey, limiterID: Int, spec: RateSpec, route: Route) -> Rejection? {
+    /// The per-client-address limit, before any token work so that a flood of bad tokens is cheap to refuse.
+    func limitByIP(_ limit: Route.Limit, headers: Bool, _ head: borrowing RequestHead, _ bytes: UnsafeRawBufferPointer) -> Rejection? {
+        guard case .limited(let spec, let limiterID) = limit else { return nil }
+        let key = ClientKey.ip(clientIP(head, bytes), ipv6Prefix: worker.snapshot.rateLimit.ipv6Prefix)
+        return takeToken(key, limiterID: limiterID, spec: spec, headers: headers)
+    }
+
+    func takeToken(_ key: ClientKey, limiterID: Int, spec: RateSpec, headers: Bool) -> Rejection? {
         let snap = worker.snapshot
         switch snap.rateLimit.limiter.take(key, limiterID: limiterID, spec: spec, now: worker.loop.now) {
         case .allowed(let remaining, let reset):
-            if route.rateLimitHeaders {
+            if headers {
                 // With two limiters (IP and subject) the tighter one is reported.
                 if exchange.rateInfo == nil || remaining < exchange.rateInfo?.remaining ?? Int.max {
                     exchange.rateInfo = RateLimitInfo(limit: spec.burst, remaining: remaining, resetSeconds: reset, retryAfter: 0)
@@ -125,7 +152,7 @@ extension ClientConnection {
     /// Finds the bearer token: the Authorization header, then the route's cookie and query parameter. More
     /// than one token is refused rather than choosing one, as Envoy's jwt_authn does: a proxy and the API
     /// behind it must never disagree about which credential a request carried.
-    func findToken(_ head: borrowing RequestHead, _ bytes: UnsafeRawBufferPointer, route: Route) -> TokenSearch {
+    func findToken(_ head: borrowing RequestHead, _ bytes: UnsafeRawBufferPointer, cookie: [UInt8]?, query: [UInt8]?) -> TokenSearch {
         var found: TokenLocation? = nil
         var count = 0
         for h in head.headers where h.kind == .authorization {
@@ -143,7 +170,7 @@ extension ClientConnection {
             for i in t where bytes[i] == 0x20 || bytes[i] == 0x09 { return .malformedHeader }
             found = TokenLocation(token: t, queryParameter: nil)
         }
-        if let cookieName = route.tokenCookie {
+        if let cookieName = cookie {
             for h in head.headers where h.kind == .cookie {
                 switch cookieValue(named: cookieName, in: bytes, h.value) {
                 case .none: break
@@ -154,7 +181,7 @@ extension ClientConnection {
                 }
             }
         }
-        if let qname = route.tokenQuery, let qs = worker.queryStart {
+        if let qname = query, let qs = worker.queryStart {
             let q = (head.target.lowerBound + qs)..<head.target.upperBound
             switch queryParameter(named: qname, in: bytes, q) {
             case .none: break

@@ -85,6 +85,12 @@ extension ClientConnection {
         case .serverOptions:
             b.consume(head.headLength)
             answerServerOptions()
+        case .preflight:
+            b.consume(head.headLength)
+            answerPreflight()
+        case .local(let endpoint):
+            b.consume(head.headLength)
+            startLocal(endpoint)
         }
     }
 
@@ -226,7 +232,7 @@ extension ClientConnection {
         exchange.requestID.withUnsafeBytes { rid in
             ResponseWriter.write(
                 r, into: out, requestID: rid, realm: worker.snapshot.realmQuoted, keepAlive: keep, headRequest: exchange.isHead,
-                scratch: &worker.responseScratch)
+                exchange: exchange, scratch: &worker.responseScratch)
         }
         exchange.status = r.status
         exchange.responseStarted = true

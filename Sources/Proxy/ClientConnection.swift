@@ -18,6 +18,10 @@ final class ClientConnection: EventHandler {
         case forwarding
         /// A rejected request's body is read and discarded so that the connection can be kept.
         case discardingBody
+        /// Reading the small JSON body of a request to the built-in issuer.
+        case localBody
+        /// The issuer's threads are working on the request; their answer comes through the worker's inbox.
+        case awaitingIssuer
         /// The last response is being flushed; the connection closes after it.
         case closing
         case closed
@@ -44,6 +48,11 @@ final class ClientConnection: EventHandler {
     /// After a rejection with a body: how many body bytes are still to be discarded.
     var discardRemaining = 0
     var closeAfterResponse = false
+    /// The body of a request to the issuer (at most `IssuerRuntime.maxBodyBytes`).
+    var localBody: [UInt8] = []
+    var pendingLogout: PendingLogout?
+    /// Non-zero while `.awaitingIssuer`: the key of this connection in the worker's table of waits.
+    var issuerTicket: UInt64 = 0
 
     init(fd: Int32, peer: IPAddress, worker: GatewayWorker) {
         self.fd = fd
@@ -99,6 +108,12 @@ final class ClientConnection: EventHandler {
             // Otherwise the request is complete and the upstream's response timer is in charge.
         case .discardingBody, .closing:
             abort()
+        case .localBody:
+            reject(.requestTimeout)
+        case .awaitingIssuer:
+            worker.forgetIssuerWait(issuerTicket)
+            issuerTicket = 0
+            reject(.issuerBusy)
         case .closed:
             break
         }
@@ -135,6 +150,14 @@ final class ClientConnection: EventHandler {
                 } else if phase == .discardingBody, readReady, readMore() {
                     progress = true
                 }
+            case .localBody:
+                if pumpLocalBody() {
+                    progress = true
+                } else if phase == .localBody, readReady, readMore() {
+                    progress = true
+                }
+            case .awaitingIssuer:
+                break
             case .closing:
                 if outBuf?.isEmpty ?? true {
                     close()
@@ -186,7 +209,7 @@ final class ClientConnection: EventHandler {
             case .idle:
                 phase = .readingHead
                 setDeadline(worker.loop.now + worker.snapshot.timeouts.requestHead)
-            case .forwarding, .discardingBody:
+            case .forwarding, .discardingBody, .localBody:
                 setDeadline(worker.loop.now + worker.snapshot.timeouts.bodyIdle)
             default:
                 break
@@ -220,8 +243,12 @@ final class ClientConnection: EventHandler {
                 // Half-close after a complete request: the response still goes out, then we close.
                 closeAfterResponse = true
             }
-        case .discardingBody:
+        case .discardingBody, .localBody:
             close()
+        case .awaitingIssuer:
+            // The answer is still sent (the client may only have half-closed), then the connection closes.
+            closeAfterResponse = true
+            exchange.clientKeepAlive = false
         case .closing, .closed:
             break
         }
@@ -309,6 +336,10 @@ final class ClientConnection: EventHandler {
             exchange.active = false
         }
         phase = .closed
+        if issuerTicket != 0 {
+            worker.forgetIssuerWait(issuerTicket)
+            issuerTicket = 0
+        }
         if let up = upstream {
             upstream = nil
             up.abandon()

@@ -1,3 +1,4 @@
+import EventLoop
 import HTTP1
 import JWT
 
@@ -33,6 +34,22 @@ struct Exchange {
     var logMethod: [UInt8] = []
     var logPath: [UInt8] = []
     var subject: String? = nil
+    /// The CORS policy of the route when the request carried an Origin; nil otherwise.
+    var cors: CORSPolicy? = nil
+    var corsOrigin: [UInt8] = []
+    var corsAllowed = false
+    /// The gateway's own endpoint serving this request (the issuer's), for the access log.
+    var local: LocalEndpoint? = nil
+
+    /// Adds the CORS headers this exchange's answer needs (each line ending in CRLF).
+    func writeCORSHeaders(into out: ByteBuffer) {
+        guard let cors else { return }
+        if corsAllowed {
+            cors.writeResponseHeaders(origin: corsOrigin, into: out)
+        } else if !cors.anyOrigin {
+            out.append("Vary: Origin\r\n")
+        }
+    }
 
     mutating func reset() {
         active = false
@@ -55,6 +72,10 @@ struct Exchange {
         logMethod.removeAll(keepingCapacity: true)
         logPath.removeAll(keepingCapacity: true)
         subject = nil
+        cors = nil
+        corsOrigin.removeAll(keepingCapacity: true)
+        corsAllowed = false
+        local = nil
     }
 }
 

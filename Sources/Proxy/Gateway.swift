@@ -1,6 +1,8 @@
 import CShim
 import EventLoop
 import Glibc
+import Issuer
+import Store
 import Synchronization
 
 /// The running gateway: one worker thread per configured worker, each with its own epoll loop and its own
@@ -12,16 +14,48 @@ public final class Gateway: @unchecked Sendable {
     private var threads: [WorkerThread] = []
     private let wakeFDs: Mutex<[Int32]> = Mutex([])
     public private(set) var boundAddresses: [SocketAddress] = []
-    private let stopped = Atomic<Bool>(false)
+    private var services = Services()
 
     public init(snapshot: Snapshot) {
         self.snapshot = snapshot
         cshim_ignore_sigpipe()
     }
 
-    /// Binds the listeners and starts the workers. Port 0 in a listen address picks an ephemeral port that
-    /// every worker then shares; `boundAddresses` tells which.
-    public func start(pinWorkersToCPUs: Bool = false) throws(SystemError) {
+    /// Opens the store, starts the issuer's threads and the revocation poller, binds the listeners and starts
+    /// the workers. Port 0 in a listen address picks an ephemeral port that every worker then shares;
+    /// `boundAddresses` tells which.
+    public func start(pinWorkersToCPUs: Bool = false) throws {
+        try startServices()
+        do {
+            try startWorkers(pinWorkersToCPUs: pinWorkersToCPUs)
+        } catch {
+            stopServices()
+            throw error
+        }
+    }
+
+    private func startServices() throws(GatewayStartError) {
+        guard let store = snapshot.store else { return }
+        do throws(StoreError) {
+            let mirror = try RevocationMirror(databasePath: store.path, pollInterval: store.pollInterval, pruneInterval: store.pruneInterval)
+            mirror.start()
+            services.revocations = mirror
+            if let issuer = snapshot.issuer {
+                services.issuer = try IssuerService(settings: issuer.settings, revocations: mirror)
+            }
+        } catch {
+            stopServices()
+            throw GatewayStartError(description: "store \(store.path): \(error)")
+        }
+    }
+
+    private func stopServices() {
+        services.issuer?.shutdown()
+        services.revocations?.stop()
+        services = Services()
+    }
+
+    private func startWorkers(pinWorkersToCPUs: Bool) throws(SystemError) {
         var perWorker: [[Int32]] = Array(repeating: [], count: snapshot.workers)
         var bound: [SocketAddress] = []
         for var address in snapshot.listen {
@@ -45,11 +79,12 @@ public final class Gateway: @unchecked Sendable {
             let fds = perWorker[w]
             let snap = snapshot
             let shared = self.shared
+            let services = self.services
             let ready = Ready()
             try t.start(name: "gw-worker-\(w)", cpu: pinWorkersToCPUs ? w % max(cpus, 1) : nil) { [self] in
                 let worker: GatewayWorker
                 do {
-                    worker = try GatewayWorker(id: w, snapshot: snap, shared: shared, listenFDs: fds)
+                    worker = try GatewayWorker(id: w, snapshot: snap, shared: shared, services: services, listenFDs: fds)
                 } catch {
                     for f in fds { close(f) }
                     ready.signal(-1)
@@ -72,9 +107,11 @@ public final class Gateway: @unchecked Sendable {
         for fd in wakeFDs.withLock({ $0 }) { EventLoop.wake(fd: fd) }
     }
 
+    /// Waits for every worker, then stops the issuer (after the last answer it owed) and the poller.
     public func wait() {
         for t in threads { t.join() }
         threads.removeAll()
+        stopServices()
     }
 
     /// Installs the SIGINT/SIGTERM/SIGHUP handlers and returns the descriptor they report on.
@@ -125,6 +162,11 @@ public final class Gateway: @unchecked Sendable {
 
     public var requestsServed: Int { shared.requests.load(ordering: .relaxed) }
     public var openConnections: Int { shared.totalConnections.load(ordering: .relaxed) }
+}
+
+/// The store or the issuer could not start.
+public struct GatewayStartError: Error, CustomStringConvertible {
+    public var description: String
 }
 
 /// A one-shot handoff from a worker thread to the thread that started it.

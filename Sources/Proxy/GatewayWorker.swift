@@ -1,6 +1,7 @@
 import EventLoop
 import Glibc
 import HTTP1
+import Issuer
 import JWT
 import RateLimit
 import Synchronization
@@ -11,6 +12,12 @@ final class SharedState: Sendable {
     let draining = Atomic<Bool>(false)
     let requests = Atomic<Int>(0)
     let perIP = ConnectionsPerIP()
+}
+
+/// The gateway's background services that workers call into: both optional, both thread-safe.
+struct Services: Sendable {
+    var issuer: IssuerService?
+    var revocations: RevocationMirror?
 }
 
 /// One worker thread's world: its loop, listeners, client connections, upstream pools, token verifier
@@ -35,6 +42,13 @@ final class GatewayWorker {
     let accessLog: AccessLogWriter
     private var requestCounter: UInt64 = 0
     private let requestIDPrefix: [UInt8]
+    let issuerService: IssuerService?
+    let revocations: RevocationView?
+    let inbox: WorkerInbox
+    /// Connections waiting for the issuer, by ticket. A connection that closes removes itself; an answer for a
+    /// ticket no longer here is dropped.
+    private var issuerWaits: [UInt64: ClientConnection] = [:]
+    private var nextTicket: UInt64 = 0
 
     // Per-worker scratch reused by every request (no allocation per request).
     var head = RequestHead()
@@ -45,11 +59,14 @@ final class GatewayWorker {
     var identityScratch: [UInt8] = []
     var responseScratch: [UInt8] = []
 
-    init(id: Int, snapshot: Snapshot, shared: SharedState, listenFDs: [Int32]) throws(SystemError) {
+    init(id: Int, snapshot: Snapshot, shared: SharedState, services: Services, listenFDs: [Int32]) throws(SystemError) {
         self.id = id
         self.snapshot = snapshot
         self.shared = shared
         loop = try EventLoop(id: id)
+        issuerService = services.issuer
+        revocations = services.revocations.map(RevocationView.init)
+        inbox = WorkerInbox(wakeFD: loop.wakeDescriptor)
         readPool = BufferPool(bufferSize: 16 << 10)
         writePool = BufferPool(bufferSize: 16 << 10)
         // 4096 verified tokens per worker: a cached token costs about 2 KiB (its claims), so this bounds the
@@ -69,6 +86,26 @@ final class GatewayWorker {
         }
         let log = accessLog
         loop.addIterationHook { log.flush() }
+        loop.onWake = { [unowned(unsafe) self] in self.takeIssuerAnswers() }
+    }
+
+    // MARK: the issuer's answers
+
+    func awaitIssuer(_ c: ClientConnection) -> UInt64 {
+        nextTicket &+= 1
+        issuerWaits[nextTicket] = c
+        return nextTicket
+    }
+
+    func forgetIssuerWait(_ ticket: UInt64) {
+        issuerWaits.removeValue(forKey: ticket)
+    }
+
+    private func takeIssuerAnswers() {
+        for (ticket, reply) in inbox.take() {
+            guard let c = issuerWaits.removeValue(forKey: ticket) else { continue }
+            c.issuerAnswered(reply)
+        }
     }
 
     /// Runs the loop until a drain completes.
@@ -83,6 +120,7 @@ final class GatewayWorker {
                 }
             }
         }
+        inbox.close()
         accessLog.flush()
     }
 
@@ -202,7 +240,7 @@ final class GatewayWorker {
         shared.requests.add(1, ordering: .relaxed)
         guard accessLog.enabled else { return }
         let ex = c.exchange
-        let routeName = ex.routeIndex >= 0 ? snapshot.routes.routes[ex.routeIndex].name : nil
+        let routeName = ex.local?.name ?? (ex.routeIndex >= 0 ? snapshot.routes.routes[ex.routeIndex].name : nil)
         let upstreamName = ex.upstreamIndex >= 0 ? snapshot.upstreams[ex.upstreamIndex].name : nil
         accessLog.record(
             requestID: ex.requestID, client: peerText(of: c), method: ex.logMethod, path: ex.logPath, route: routeName,

@@ -15,6 +15,14 @@ enum Rejection {
     case missingToken
     case invalidToken(JWTError)
     case ambiguousToken
+    case tokenRevoked
+    /// A token from another issuer presented to the issuer's logout.
+    case foreignToken
+    case corsOriginDenied
+    case unsupportedMediaType
+    case lengthRequired
+    /// The issuer's queue of password checks is full.
+    case issuerBusy
     case forbidden(missing: [String])
     case upstreamUnavailable
     case badUpstreamResponse
@@ -30,7 +38,11 @@ enum Rejection {
         case .encodedSlash: return 400
         case .payloadTooLarge: return 413
         case .rateLimited: return 429
-        case .missingToken, .invalidToken, .ambiguousToken: return 401
+        case .missingToken, .invalidToken, .ambiguousToken, .tokenRevoked, .foreignToken: return 401
+        case .corsOriginDenied: return 403
+        case .unsupportedMediaType: return 415
+        case .lengthRequired: return 411
+        case .issuerBusy: return 503
         case .forbidden: return 403
         case .upstreamUnavailable, .badUpstreamResponse: return 502
         case .upstreamTimeout: return 504
@@ -49,7 +61,12 @@ enum Rejection {
         case .rateLimited: return "rate_limited"
         case .missingToken: return "missing_token"
         case .invalidToken(let e): return e == .expired ? "token_expired" : "invalid_token"
-        case .ambiguousToken: return "invalid_token"
+        case .ambiguousToken, .foreignToken: return "invalid_token"
+        case .tokenRevoked: return "token_revoked"
+        case .corsOriginDenied: return "cors_origin_denied"
+        case .unsupportedMediaType: return "unsupported_media_type"
+        case .lengthRequired: return "length_required"
+        case .issuerBusy: return "issuer_busy"
         case .forbidden: return "insufficient_role"
         case .upstreamUnavailable: return "upstream_unavailable"
         case .badUpstreamResponse: return "bad_upstream_response"
@@ -70,6 +87,12 @@ enum Rejection {
         case .missingToken: return "This route requires a bearer token in the Authorization header."
         case .invalidToken(let e): return e == .expired ? "The token has expired." : "The token is not valid: \(e.description)"
         case .ambiguousToken: return "The request carries more than one token; send exactly one."
+        case .tokenRevoked: return "The token has been revoked."
+        case .foreignToken: return "Only a token issued by this gateway can be signed out here."
+        case .corsOriginDenied: return "This origin may not call this route from a browser."
+        case .unsupportedMediaType: return "The request body must be JSON (Content-Type: application/json)."
+        case .lengthRequired: return "The request body must have a Content-Length."
+        case .issuerBusy: return "Too many sign-ins are being checked right now; retry shortly."
         case .forbidden(let missing):
             return missing.isEmpty ? "The token does not grant access to this route." : "The token lacks what this route requires: \(missing.joined(separator: ", "))."
         case .upstreamUnavailable: return "The upstream service could not be reached."
@@ -84,7 +107,7 @@ enum Rejection {
     /// the next request's start is unknown.
     var closesConnection: Bool {
         switch self {
-        case .malformed, .requestTimeout, .payloadTooLarge, .overloaded: return true
+        case .malformed, .requestTimeout, .payloadTooLarge, .overloaded, .lengthRequired: return true
         default: return false
         }
     }
@@ -103,7 +126,7 @@ enum ResponseWriter {
     /// escaped again only for WWW-Authenticate; `realm` arrives already escaped for a quoted-string.
     static func write(
         _ r: Rejection, into out: ByteBuffer, requestID: UnsafeRawBufferPointer, realm: [UInt8], keepAlive: Bool,
-        headRequest: Bool = false, scratch: inout [UInt8]
+        headRequest: Bool = false, exchange: borrowing Exchange, scratch: inout [UInt8]
     ) {
         let code = r.code
         let message = r.message
@@ -133,7 +156,7 @@ enum ResponseWriter {
             out.append("\r\nWWW-Authenticate: Bearer realm=\"")
             out.append(realm)
             out.append("\"")
-        case .invalidToken, .ambiguousToken:
+        case .invalidToken, .ambiguousToken, .tokenRevoked, .foreignToken:
             out.append("\r\nWWW-Authenticate: Bearer realm=\"")
             out.append(realm)
             out.append("\", error=\"invalid_token\", error_description=\"")
@@ -155,11 +178,55 @@ enum ResponseWriter {
                 first = false
                 out.append(m)
             }
+        case .issuerBusy:
+            out.append("\r\nRetry-After: 1")
         default:
             break
         }
-        out.append(keepAlive ? "\r\n\r\n" : "\r\nConnection: close\r\n\r\n")
+        out.append("\r\n")
+        exchange.writeCORSHeaders(into: out)
+        out.append(keepAlive ? "\r\n" : "Connection: close\r\n\r\n")
         if !headRequest { out.append(scratch) }
+    }
+
+    /// Writes an answer of the gateway's own endpoints (the issuer's): a JSON body made elsewhere, with the
+    /// same headers as a rejection. Token answers are never cached (RFC 6749 §5.1).
+    static func writeLocal(
+        status: Int, body: [UInt8], into out: ByteBuffer, requestID: [UInt8], realm: [UInt8], keepAlive: Bool,
+        headRequest: Bool, exchange: borrowing Exchange, cacheSeconds: Int? = nil
+    ) {
+        let needed = body.count + realm.count + requestID.count + 768
+        if out.writableCount < needed {
+            out.compact()
+            if out.writableCount < needed { out.grow(to: out.readableCount + needed) }
+        }
+        out.append("HTTP/1.1 ")
+        out.appendDecimal(status)
+        out.append(byte: 0x20)
+        out.append(HTTPSerializer.reasonPhrase(status))
+        out.append("\r\nContent-Type: application/json\r\n")
+        if let cacheSeconds {
+            out.append("Cache-Control: public, max-age=")
+            out.appendDecimal(cacheSeconds)
+            out.append("\r\n")
+        } else {
+            out.append("Cache-Control: no-store\r\nPragma: no-cache\r\n")
+        }
+        out.append("Content-Length: ")
+        out.appendDecimal(body.count)
+        out.append("\r\nX-Request-Id: ")
+        out.append(requestID)
+        out.append("\r\n")
+        if status == 401 {
+            out.append("WWW-Authenticate: Bearer realm=\"")
+            out.append(realm)
+            out.append("\"\r\n")
+        } else if status == 503 {
+            out.append("Retry-After: 1\r\n")
+        }
+        exchange.writeCORSHeaders(into: out)
+        out.append(keepAlive ? "\r\n" : "Connection: close\r\n\r\n")
+        if !headRequest { out.append(body) }
     }
 
     static func writeRateLimitHeaders(_ info: RateLimitInfo, into out: ByteBuffer) {

@@ -38,6 +38,10 @@ enum ResponseHeadWriter {
                 if framing != .contentLength && !(framing == .none && (ex.isHead || head.status == 304)) { continue }
             case .xRequestId:
                 sawRequestID = true
+            case .other:
+                // Where the gateway answers CORS for a route, the upstream's own CORS headers would contradict
+                // it (two Allow-Origin values make the browser refuse the answer).
+                if ex.cors != nil && isCORSHeader(h, bytes) { continue }
             default:
                 break
             }
@@ -49,6 +53,7 @@ enum ResponseHeadWriter {
             out.append("\r\n")
         }
         if framing == .chunked { out.append("Transfer-Encoding: chunked\r\n") }
+        ex.writeCORSHeaders(into: out)
         if let info = ex.rateInfo {
             out.append("RateLimit-Limit: ")
             out.appendDecimal(info.limit)
@@ -67,6 +72,13 @@ enum ResponseHeadWriter {
             out.append("\r\n")
         }
     }
+}
+
+private func isCORSHeader(_ h: HeaderField, _ bytes: UnsafeRawBufferPointer) -> Bool {
+    let prefix: StaticString = "access-control-"
+    guard h.name.count > prefix.utf8CodeUnitCount else { return false }
+    for i in 0..<prefix.utf8CodeUnitCount where asciiLower(bytes[h.name.lowerBound + i]) != prefix.utf8Start[i] { return false }
+    return true
 }
 
 extension ByteBuffer {

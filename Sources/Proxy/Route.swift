@@ -35,12 +35,13 @@ public final class Route: Sendable {
     public let subjectLimit: Limit
     public let rateLimitHeaders: Bool
     public let maxBodyBytes: Int
+    public let cors: CORSPolicy?
 
     public init(
         name: String, match: PathMatch, methods: [[UInt8]] = [], host: [UInt8]? = nil, upstream: Int,
         policy: RoutePolicy, tokenCookie: [UInt8]? = nil, tokenQuery: [UInt8]? = nil, forwardAuthorization: Bool = false,
         allowEncodedSlash: Bool = false, ipLimit: Limit = .off, subjectLimit: Limit = .off, rateLimitHeaders: Bool = false,
-        maxBodyBytes: Int = 10 << 20
+        maxBodyBytes: Int = 10 << 20, cors: CORSPolicy? = nil
     ) {
         self.name = name
         self.match = match
@@ -56,6 +57,7 @@ public final class Route: Sendable {
         self.subjectLimit = subjectLimit
         self.rateLimitHeaders = rateLimitHeaders
         self.maxBodyBytes = maxBodyBytes
+        self.cors = cors
     }
 
     func matchesPath(_ path: UnsafeRawBufferPointer) -> Bool {

@@ -17,6 +17,10 @@ public final class Snapshot: Sendable {
     public let issuers: IssuerSet
     public let rateLimit: RateLimitSettings
     public let log: LogSettings
+    /// The built-in token issuer, when the config has one.
+    public let issuer: IssuerRuntime?
+    /// The store of users, refresh tokens and revocations, when the config has one.
+    public let store: StoreSettings?
     /// Lower-case names of every configured identity header: removed from every client request.
     public let identityHeaderNames: [[UInt8]]
     /// `realm` escaped for the WWW-Authenticate quoted-string, once.
@@ -24,7 +28,8 @@ public final class Snapshot: Sendable {
 
     public init(
         listen: [SocketAddress], workers: Int, realm: String, limits: Limits, timeouts: Timeouts,
-        upstreams: [Upstream], routes: RouteTable, issuers: IssuerSet, rateLimit: RateLimitSettings, log: LogSettings
+        upstreams: [Upstream], routes: RouteTable, issuers: IssuerSet, rateLimit: RateLimitSettings, log: LogSettings,
+        issuer: IssuerRuntime? = nil, store: StoreSettings? = nil
     ) {
         self.listen = listen
         self.workers = workers
@@ -36,6 +41,8 @@ public final class Snapshot: Sendable {
         self.issuers = issuers
         self.rateLimit = rateLimit
         self.log = log
+        self.issuer = issuer
+        self.store = store
         var names: [[UInt8]] = []
         for p in issuers.profiles {
             for (header, _) in p.identityHeaders {
@@ -108,10 +115,20 @@ public struct LogSettings: Sendable {
 }
 
 extension Snapshot {
+    /// The same snapshot with the store (and the issuer's database) at another path: the demo's fresh one.
+    public func with(storePath: String) -> Snapshot {
+        var newStore = store
+        newStore?.path = storePath
+        return Snapshot(
+            listen: listen, workers: workers, realm: realm, limits: limits, timeouts: timeouts, upstreams: upstreams,
+            routes: routes, issuers: issuers, rateLimit: rateLimit, log: log, issuer: issuer?.with(databasePath: storePath),
+            store: newStore)
+    }
+
     /// The same snapshot with another worker count (the `--workers` flag).
     public func with(workers: Int) -> Snapshot {
         Snapshot(
             listen: listen, workers: workers, realm: realm, limits: limits, timeouts: timeouts, upstreams: upstreams,
-            routes: routes, issuers: issuers, rateLimit: rateLimit, log: log)
+            routes: routes, issuers: issuers, rateLimit: rateLimit, log: log, issuer: issuer, store: store)
     }
 }

@@ -82,6 +82,18 @@ public enum SnapshotBuilder {
                 rolesClaim: roles, scopesClaim: scopes,
                 identityHeaders: issuer.identityHeaders.map { (header: $0.name, claim: claimPath($0.claim)) }))
         }
+        var issuerNames = config.issuers.map(\.name)
+        var builtIn: IssuerParts? = nil
+        if let ic = config.issuer {
+            switch issuerParts(ic, environment: environment) {
+            case .success(let parts):
+                builtIn = parts
+                profiles.append(parts.profile)
+                issuerNames.append(ic.name)
+            case .failure(let p):
+                problems.append(p.problem)
+            }
+        }
         let issuerSet = IssuerSet(profiles)
 
         var cidrs: [CIDR] = []
@@ -103,7 +115,7 @@ public enum SnapshotBuilder {
             case .exact(let p): match = .exact(Array(p.utf8))
             case .prefix(let p): match = .prefix(Array(p.utf8))
             }
-            let policy = routePolicy(rc.auth, issuers: config.issuers)
+            let policy = routePolicy(rc.auth, issuerNames: issuerNames)
             var ipLimit: Route.Limit = .off
             var subjectLimit: Route.Limit = .off
             var headers = config.rateLimit.headers
@@ -122,7 +134,20 @@ public enum SnapshotBuilder {
                 host: rc.host.map { Array($0.lowercased().utf8) }, upstream: upstreamIndex, policy: policy,
                 tokenCookie: rc.token.cookie.map { Array($0.utf8) }, tokenQuery: rc.token.query.map { Array($0.utf8) },
                 forwardAuthorization: rc.forwardAuthorization, allowEncodedSlash: rc.allowEncodedSlash,
-                ipLimit: ipLimit, subjectLimit: subjectLimit, rateLimitHeaders: headers, maxBodyBytes: rc.maxBodyBytes))
+                ipLimit: ipLimit, subjectLimit: subjectLimit, rateLimitHeaders: headers, maxBodyBytes: rc.maxBodyBytes,
+                cors: rc.cors.map { corsPolicy($0) }))
+        }
+
+        let store = storeSettings(config)
+        var issuer: IssuerRuntime? = nil
+        if let ic = config.issuer, let parts = builtIn, let store {
+            switch issuerRuntime(
+                ic, parts: parts, profileIndex: profiles.count - 1, store: store, firstLimiterID: 1 + 2 * config.routes.count,
+                cpus: max(1, CPU.available))
+            {
+            case .success(let runtime): issuer = runtime
+            case .failure(let p): problems.append(p.problem)
+            }
         }
 
         let log: LogSettings
@@ -136,7 +161,8 @@ public enum SnapshotBuilder {
         if !problems.isEmpty { return .failure(ConfigErrors(problems: problems)) }
         return .success(Snapshot(
             listen: listen, workers: workers, realm: config.realm, limits: limits, timeouts: timeouts,
-            upstreams: upstreams, routes: RouteTable(routes), issuers: issuerSet, rateLimit: rateLimit, log: log))
+            upstreams: upstreams, routes: RouteTable(routes), issuers: issuerSet, rateLimit: rateLimit, log: log,
+            issuer: issuer, store: store))
     }
 
     /// A claim path from the config, read with the JWT module's parser so that a bracketed segment keeps its
@@ -145,7 +171,7 @@ public enum SnapshotBuilder {
         JWT.ClaimPath(c.text) ?? JWT.ClaimPath(segments: c.segments)
     }
 
-    private static func rateSpec(_ l: LimitSpec) -> RateLimit.RateSpec? {
+    static func rateSpec(_ l: LimitSpec) -> RateLimit.RateSpec? {
         RateLimit.RateSpec(rate: l.rate.perSecond, per: 1, burst: l.burst)
     }
 
@@ -163,12 +189,12 @@ public enum SnapshotBuilder {
         r.match == .any ? .any(r.values) : .all(r.values)
     }
 
-    static func routePolicy(_ auth: AuthConfig, issuers: [IssuerConfig]) -> RoutePolicy {
+    static func routePolicy(_ auth: AuthConfig, issuerNames: [String]) -> RoutePolicy {
         var names: [String] = []
         for rule in auth.allRules {
             if case .token(let req) = rule { for n in req.issuers where !names.contains(n) { names.append(n) } }
         }
-        let indexes = names.compactMap { n in issuers.firstIndex { $0.name == n } }
+        let indexes = names.compactMap { n in issuerNames.firstIndex(of: n) }
         return RoutePolicy(
             base: accessRule(auth.rule),
             perMethod: auth.methodRules.map { (methods: $0.methods, rule: accessRule($0.rule)) },
