@@ -7,6 +7,8 @@ import Synchronization
 public final class LegacyAPIServer: Sendable {
     public let listenAddress: SocketAddress
     public let threads: Int
+    /// The demo front-end's directory (index.html, app.js, style.css), or nil to serve no page.
+    public let staticDirectory: String?
 
     private struct Running {
         /// The handoff stays referenced until stop() has joined, so each loop's wake descriptor outlives its last use.
@@ -27,9 +29,23 @@ public final class LegacyAPIServer: Sendable {
         }
     }
 
-    public init(listen: SocketAddress, threads: Int = 1) {
+    public init(listen: SocketAddress, threads: Int = 1, staticDirectory: String? = nil) {
         listenAddress = listen
         self.threads = max(1, threads)
+        self.staticDirectory = staticDirectory
+    }
+
+    /// Where the demo page lives: `examples/web` under the current directory (`swift run` from the repository root),
+    /// else beside these sources (a binary run from elsewhere on the machine that built it); nil when neither has it.
+    public static func defaultStaticDirectory() -> String? {
+        // #filePath here (not as a default argument, which the caller's file would fill) is
+        // examples/LegacyAPI/LegacyAPIServer.swift, so ../web is examples/web.
+        let sourceFile = #filePath
+        var candidates = ["examples/web"]
+        if let slash = sourceFile.lastIndex(of: "/") {
+            candidates.append(String(sourceFile[..<slash]) + "/../web")
+        }
+        return candidates.first(where: StaticFiles.holdsPage)
     }
 
     /// Binds and starts the workers; returns the bound port (useful with port 0). Starts at most once.
@@ -53,11 +69,12 @@ public final class LegacyAPIServer: Sendable {
                 for h in handoffs { close(h.listener) }
                 throw error
             }
+            let files = staticDirectory.map { StaticFiles(directory: $0) }
             for (i, handoff) in handoffs.enumerated() {
                 let thread = WorkerThread()
                 do {
                     try thread.start(name: "legacy-\(i)") {
-                        LegacyWorker(loop: handoff.loop, listener: handoff.listener).run()
+                        LegacyWorker(loop: handoff.loop, listener: handoff.listener, staticFiles: files).run()
                     }
                 } catch {
                     for unstarted in handoffs[i...] { close(unstarted.listener) }

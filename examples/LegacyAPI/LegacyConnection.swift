@@ -189,7 +189,7 @@ final class LegacyConnection: EventHandler {
     }
 
     private func respond() {
-        let response = LegacyRoutes.respond(to: request)
+        let response = LegacyRoutes.respond(to: request, staticFiles: worker.staticFiles)
         response.serialize(into: &output, omitBody: request.method == "HEAD", close: !keepAlive)
         request.body = []
         phase = keepAlive ? .head : .closing

@@ -3,17 +3,20 @@ import JSON
 /// The legacy service's endpoints. It has no authentication of its own: it believes the X-Auth-* identity headers
 /// the gateway adds, which is safe only because the gateway strips any a client sends and is the only way in.
 enum LegacyRoutes {
-    static func respond(to request: LegacyRequest) -> LegacyResponse {
+    /// `staticFiles` is the demo page's directory; without one, "/" stays a plain-text placeholder and /web/ is empty.
+    static func respond(to request: LegacyRequest, staticFiles: StaticFiles?) -> LegacyResponse {
         let path = request.path
         if path == "/api/echo" { return echo(request) }
         let readOnly = request.method == "GET" || request.method == "HEAD"
-        let known = ["/", "/healthz", "/api/unsecure", "/api/secure", "/api/admin/report"].contains(path)
+        let page = staticFiles.flatMap { files in StaticFiles.entry(for: path).map { (files, $0) } }
+        let known = page != nil || ["/", "/healthz", "/api/unsecure", "/api/secure", "/api/admin/report"].contains(path)
         guard known else { return .error(404, "not_found", "There is no endpoint at this path.") }
         guard readOnly else {
             var response = LegacyResponse.error(405, "method_not_allowed", "This endpoint only answers GET and HEAD.")
             response.extraHeaders = [("Allow", "GET, HEAD")]
             return response
         }
+        if let (files, entry) = page { return files.response(for: entry) }
         let subject = request.header("x-auth-subject") ?? "anonymous"
         switch path {
         case "/":

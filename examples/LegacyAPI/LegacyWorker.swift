@@ -5,12 +5,14 @@ import Glibc
 /// accepted. Nothing here is touched from another thread.
 final class LegacyWorker: EventHandler {
     let loop: EventLoop
+    let staticFiles: StaticFiles?
     private let listener: Int32
     private var connections: [Int32: LegacyConnection] = [:]
 
-    init(loop: EventLoop, listener: Int32) {
+    init(loop: EventLoop, listener: Int32, staticFiles: StaticFiles?) {
         self.loop = loop
         self.listener = listener
+        self.staticFiles = staticFiles
     }
 
     /// Runs until the server's stop() wakes the loop, then closes every connection and the listener.
