@@ -51,6 +51,12 @@ public struct UserStore {
         }
     }
 
+    /// Enables a disabled user again. The refresh-token families revoked by `disable` stay revoked: the user signs in anew.
+    public func enable(username: String) throws(StoreError) {
+        let changed = try database.execute("UPDATE users SET disabled = 0 WHERE username = ?", [.text(username)])
+        guard changed == 1 else { throw .unknownUser(username) }
+    }
+
     public func find(username: String) throws(StoreError) -> User? {
         try database.row(
             "SELECT username, password_hash, roles, disabled, created_at FROM users WHERE username = ?", [.text(username)],

@@ -9,9 +9,9 @@ import RateLimit
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Micro-benchmarks of token verification and rate limiting.",
+        abstract: "Micro-benchmarks of token verification, rate limiting, the revocation check and login hashing.",
         shouldDisplay: false,
-        subcommands: [JWTBenchCommand.self, RateLimitBenchCommand.self])
+        subcommands: [JWTBenchCommand.self, RateLimitBenchCommand.self, RevocationBenchCommand.self, LoginBenchCommand.self])
 }
 
 struct BenchOptions: ParsableArguments {

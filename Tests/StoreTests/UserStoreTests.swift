@@ -75,6 +75,19 @@ func addRefusesInvalidNamesAndRoles(_ username: String, _ roles: [String]) throw
     #expect(throws: StoreError.unknownUser("nobody")) { try users.disable(username: "nobody", now: 20) }
 }
 
+@Test func enableRestoresLoginButNotTheRevokedRefreshFamilies() throws {
+    let temporary = TemporaryDatabase()
+    let users = try makeUsers(temporary)
+    try users.add(username: "kyle", password: "kyle's long password", roles: [], now: 10)
+    let refresh = try RefreshTokenStore(database: users.database).issue(username: "kyle", now: 10, lifetime: .seconds(100))
+    try users.disable(username: "kyle", now: 20)
+    try users.enable(username: "kyle")
+    #expect(try users.find(username: "kyle")?.disabled == false)
+    #expect(try users.authenticate(username: "kyle", password: "kyle's long password")?.username == "kyle")
+    #expect(try RefreshTokenStore(database: users.database).rotate(refresh.token, now: 30, lifetime: .seconds(100)) == .revoked)
+    #expect(throws: StoreError.unknownUser("nobody")) { try users.enable(username: "nobody") }
+}
+
 @Test func authenticateRefusesWrongPasswordAndUnknownUser() throws {
     let temporary = TemporaryDatabase()
     let users = try makeUsers(temporary)
