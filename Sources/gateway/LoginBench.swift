@@ -40,7 +40,7 @@ struct LoginBenchCommand: ParsableCommand {
                 cpu = cpuNanoseconds()
             }
             let perLogin = Double(cpu - start) / Double(logins) / 1e6
-            let memory = 128 * 8 * (1 << logN) >> 20
+            let memory = (128 * 8 * (1 << logN)) >> 20
             printOut(pad("\(logN)", 6) + pad("\(memory) MiB", 10) + pad(format(perLogin, 1), 12) + format(1000 / perLogin, 1))
         }
     }
