@@ -46,7 +46,21 @@ final class IssuerWorker {
 
     private func refresh(_ presented: String) throws(StoreError) -> IssuerReply {
         let now = UnixTime.now()
-        switch try refreshTokens.rotate(presented, now: now, lifetime: .seconds(settings.refreshTTL)) {
+        let result = try database.transaction { () throws(StoreError) -> RotationResult in
+            let result = try refreshTokens.rotate(presented, now: now, lifetime: .seconds(settings.refreshTTL))
+            guard case .rotated(let next) = result else { return result }
+            // A subject revocation cuts off every token issued before it, but a refresh mints one issued now:
+            // a session begun before the cut-off would outlive it. Such a family ends here, for good, so it
+            // cannot refresh either once the revocation row has been pruned.
+            let started = try database.row(
+                "SELECT created_at FROM refresh_families WHERE family_id = ?", [.text(next.familyID)]) { $0.int64(0) }
+            guard try RevocationStore(database: database).isRevoked(jti: nil, sub: next.username, issuedAt: started) else {
+                return result
+            }
+            try refreshTokens.revokeFamily(of: next.token, now: now)
+            return .revoked
+        }
+        switch result {
         case .rotated(let next):
             // Roles are read now, not copied from the old token: a role removed since login is gone at the next refresh.
             guard let user = try users.find(username: next.username), !user.disabled else {

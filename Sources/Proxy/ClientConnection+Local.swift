@@ -69,14 +69,24 @@ extension ClientConnection {
         }
         if worker.revocations?.isRevoked(token) == true { return .refused(.tokenRevoked) }
         guard let jti = token.jti, !jti.isEmpty else { return .refused(.foreignToken) }
-        let expiresAt = token.expiresAt.map(RevocationView.seconds) ?? now + issuer.settings.accessTTL
+        // The verifier accepts a token until exp + leeway, and a revocation is dropped (at reload, restart or
+        // prune) once its expiry has passed: it must last until the token's last accepted second, rounded up.
+        let leeway = worker.snapshot.issuers.profiles[issuer.profileIndex].leeway
+        let exp = token.expiresAt.map { RevocationView.seconds($0.rounded(.up)) } ?? now + issuer.settings.accessTTL
+        let (sum, overflow) = exp.addingReportingOverflow(max(leeway, 0))
+        let expiresAt = overflow ? Int64.max : sum
         return .accepted(PendingLogout(jti: jti, subject: token.subject, expiresAt: expiresAt))
     }
 
     /// Records the request's Origin for the answer's CORS headers.
     func noteOrigin(_ cors: CORSPolicy, _ head: borrowing RequestHead, _ bytes: UnsafeRawBufferPointer) {
-        guard let origin = CORSPolicy.origin(head, bytes) else { return }
+        // Set without an Origin too: the answer still depends on Origin (Vary), and a shared cache must not
+        // give a copy lacking the CORS headers to a browser's cross-origin request. A wildcard needs no Origin.
         exchange.cors = cors
+        guard let origin = CORSPolicy.origin(head, bytes) else {
+            exchange.corsAllowed = cors.anyOrigin
+            return
+        }
         exchange.corsOrigin.append(contentsOf: origin)
         exchange.corsAllowed = cors.allows(origin)
     }
@@ -210,7 +220,14 @@ extension ClientConnection {
     }
 
     private func writeLocalReply(status: Int, body: [UInt8], cacheSeconds: Int?) {
-        let keep = exchange.clientKeepAlive && !worker.draining
+        // A body still unread (the JWKS is answered without reading one) would be parsed as the next request,
+        // where a front proxy sees a body: a request-smuggling desync. Such a connection closes after the answer.
+        let bodyRead: Bool
+        switch exchange.requestFraming {
+        case .none, .contentLength(0): bodyRead = true
+        case .contentLength, .chunked: bodyRead = false
+        }
+        let keep = exchange.clientKeepAlive && bodyRead && !worker.draining
         let out = acquireOutBuf()
         ResponseWriter.writeLocal(
             status: status, body: body, into: out, requestID: exchange.requestID, realm: worker.snapshot.realmQuoted,
