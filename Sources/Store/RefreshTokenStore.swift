@@ -95,6 +95,15 @@ public struct RefreshTokenStore {
             [.integer(now), .text(username)])
     }
 
+    /// Revokes the live families of `username` that began before `cutoff` (a subject revocation): the sessions
+    /// that began later, e.g. a sign-in after the revocation, keep working. Returns how many.
+    @discardableResult
+    public func revokeFamilies(username: String, createdBefore cutoff: Int64, now: Int64) throws(StoreError) -> Int {
+        try database.execute(
+            "UPDATE refresh_families SET revoked_at = ? WHERE username = ? AND created_at < ? AND revoked_at IS NULL",
+            [.integer(now), .text(username), .integer(cutoff)])
+    }
+
     /// Deletes expired tokens, then families left with no token; returns the number of tokens deleted. A spent
     /// token is kept until its expiry so that its reuse is still detected until then.
     @discardableResult

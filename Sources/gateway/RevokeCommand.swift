@@ -85,12 +85,18 @@ struct RevokeCommand: ParsableCommand {
             // The store keeps a subject revocation at least until its cut-off.
             let expiresAt = max(try timeArgument(until, now: now) ?? notBefore + subjectLifetime(location.config), notBefore)
             try requireFuture(expiresAt, now: now)
-            let revocations = RevocationStore(database: try location.open(create: true, command: command))
-            try storeCall(command) { () throws(StoreError) in
-                try revocations.revoke(sub: sub, notBefore: notBefore, until: expiresAt)
+            let database = try location.open(create: true, command: command)
+            // The built-in issuer's sessions of that subject begun before the cut-off end too: a refresh would
+            // otherwise mint a token issued after it, and the session would outlive the revocation.
+            let sessions = try storeCall(command) { () throws(StoreError) -> Int in
+                try database.transaction { () throws(StoreError) -> Int in
+                    try RevocationStore(database: database).revoke(sub: sub, notBefore: notBefore, until: expiresAt)
+                    return try RefreshTokenStore(database: database).revokeFamilies(username: sub, createdBefore: notBefore, now: now)
+                }
             }
             printOut(
-                "revoked sub \(sub): tokens issued before \(TimeArgument.format(notBefore)), until \(TimeArgument.format(expiresAt))")
+                "revoked sub \(sub): tokens issued before \(TimeArgument.format(notBefore)), until \(TimeArgument.format(expiresAt))"
+                    + (sessions > 0 ? "; \(sessions) refresh session\(sessions == 1 ? "" : "s") ended" : ""))
         }
         printError("\(command): written to \(location.path); a running gateway picks it up within \(pollNote(location.config))")
     }

@@ -104,3 +104,17 @@ let day = Duration.seconds(86_400)
         return
     }
 }
+
+@Test func aSubjectRevocationEndsOnlyTheSessionsBegunBeforeItsCutoff() throws {
+    let temporary = TemporaryDatabase()
+    let store = try makeRefresh(temporary)
+    let before = try store.issue(username: "kyle", now: 100, lifetime: day)
+    let after = try store.issue(username: "kyle", now: 300, lifetime: day)
+    #expect(try store.revokeFamilies(username: "kyle", createdBefore: 200, now: 250) == 1)
+    #expect(try store.rotate(before.token, now: 400, lifetime: day) == .revoked)
+    guard case .rotated = try store.rotate(after.token, now: 400, lifetime: day) else {
+        Issue.record("a session begun after the cut-off must keep working")
+        return
+    }
+    #expect(try store.revokeFamilies(username: "nobody", createdBefore: 1_000, now: 400) == 0)
+}
