@@ -9,7 +9,9 @@ struct LoginTests {
     @Test(arguments: [Algorithm.ES256, .RS256, .EdDSA, .HS256])
     func loginIssuesATokenThatVerifiesWithTheConfiguredClaims(algorithm: Algorithm) async throws {
         let fixture = try IssuerFixture(algorithm: algorithm)
+        let before = UnixTime.now()
         let reply = await fixture.login()
+        let after = UnixTime.now()
         #expect(reply.status == 200)
         #expect(reply.error == nil)
         let object = body(reply)
@@ -40,7 +42,8 @@ struct LoginTests {
         let iat = try #require(claims["iat"]?.numberValue?.int64)
         #expect(claims["nbf"]?.numberValue?.int64 == iat)
         #expect(claims["exp"]?.numberValue?.int64 == iat + 600)
-        #expect(abs(iat - UnixTime.now()) <= 5)
+        // Issued during the login, however long a loaded machine took to answer it.
+        #expect(iat >= before && iat <= after)
         #expect(claims.members.map(\.key) == ["iss", "sub", "aud", "roles", "jti", "iat", "nbf", "exp"])
 
         let header = try #require(Base64URL.decode(String(token.split(separator: ".")[0])))
