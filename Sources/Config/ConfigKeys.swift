@@ -3,20 +3,29 @@
 public enum ConfigKeys {
     public static let root = [
         "$schema", "listen", "workers", "realm", "limits", "timeouts", "upstreams", "issuers", "store", "issuer", "rate_limit",
-        "routes", "log",
+        "routes", "log", "admin", "pid_file",
     ]
+    /// An object entry of `listen`.
+    public static let listener = ["address", "tls"]
+    public static let serverTLS = [
+        "cert", "key", "certificates", "min_version", "ciphers", "session_tickets", "ticket_key_rotation", "handshake_timeout",
+    ]
+    public static let certificate = ["cert", "key"]
     public static let limits = [
         "max_target_bytes", "max_head_bytes", "max_headers", "max_body_bytes", "max_token_bytes", "max_connections",
         "max_connections_per_worker", "max_connections_per_ip", "max_requests_per_connection", "drain_body_bytes",
     ]
     public static let timeouts = ["request_head", "body_idle", "keep_alive", "upstream_connect", "upstream_response", "drain"]
     public static let upstream = [
-        "targets", "max_idle", "idle_timeout", "connect_timeout", "response_timeout", "eject_after", "eject_for",
+        "targets", "max_idle", "idle_timeout", "connect_timeout", "response_timeout", "eject_after", "eject_for", "tls",
     ]
+    public static let upstreamTLS = ["ca", "server_name", "verify"]
     public static let issuer = [
         "iss", "audiences", "leeway", "require_exp", "max_age", "typ", "roles_claim", "scopes_claim", "identity_headers", "keys",
+        "discovery", "jwks",
     ]
-    public static let key = ["kid", "alg", "secret_env", "public_key", "private_key", "jwks_file", "algs"]
+    public static let key = ["kid", "alg", "secret_env", "public_key", "private_key", "jwks_file", "jwks_uri", "algs", "ca"]
+    public static let remoteKeys = ["refresh", "min_refresh", "max_refresh", "cooldown", "max_stale", "timeout"]
     public static let rateLimit = ["default", "trusted_proxies", "ipv6_prefix", "max_keys", "headers"]
     public static let limit = ["rate", "burst"]
     public static let route = [
@@ -42,6 +51,7 @@ public enum ConfigKeys {
     public static let loginLimit = ["per_ip", "per_username"]
     public static let passwordHash = ["ln", "r", "p"]
     public static let cors = ["origins", "methods", "headers", "expose_headers", "credentials", "max_age"]
+    public static let admin = ["listen", "allow_remote"]
 
     /// Key lists by the name of the schema definition (`$defs`) describing that object; "" is the root.
     public static let bySchemaDefinition: [String: [String]] = [
@@ -49,6 +59,7 @@ public enum ConfigKeys {
         "rateLimit": rateLimit, "limit": limit, "route": route, "routeRateLimit": routeRateLimit, "auth": auth,
         "methodAuth": methodAuth, "claimRule": claimRule, "token": token, "log": log, "store": store,
         "issuerSection": issuerSection, "issuerKey": issuerKey, "issuerEndpoints": issuerEndpoints, "register": register,
-        "loginLimit": loginLimit, "passwordHash": passwordHash, "cors": cors,
+        "loginLimit": loginLimit, "passwordHash": passwordHash, "cors": cors, "listener": listener, "serverTLS": serverTLS,
+        "certificate": certificate, "upstreamTLS": upstreamTLS, "remoteKeys": remoteKeys, "admin": admin,
     ]
 }

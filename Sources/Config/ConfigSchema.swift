@@ -12,10 +12,10 @@ public enum ConfigSchema {
           "properties": {
             "$schema": { "type": "string", "description": "Location of this schema, for editors. Ignored by the gateway." },
             "listen": {
-              "description": "Address or addresses to accept connections on: \"127.0.0.1:8080\", \"[::1]:8080\", \"0.0.0.0:8080\". Hosts are IP literals or \"localhost\"; ports 1-65535 (0 picks a free port).",
+              "description": "Address or addresses to accept connections on: \"127.0.0.1:8080\", \"[::1]:8080\", \"0.0.0.0:8080\". Hosts are IP literals or \"localhost\"; ports 1-65535 (0 picks a free port). An entry may be an object with address and tls for a TLS listener.",
               "oneOf": [
-                { "$ref": "#/$defs/address" },
-                { "type": "array", "items": { "$ref": "#/$defs/address" }, "minItems": 1, "uniqueItems": true }
+                { "$ref": "#/$defs/listenEntry" },
+                { "type": "array", "items": { "$ref": "#/$defs/listenEntry" }, "minItems": 1, "uniqueItems": true }
               ]
             },
             "workers": {
@@ -34,7 +34,7 @@ public enum ConfigSchema {
               "propertyNames": { "pattern": "^[A-Za-z0-9_.-]+$" },
               "additionalProperties": {
                 "oneOf": [
-                  { "type": "array", "items": { "$ref": "#/$defs/address" }, "minItems": 1, "uniqueItems": true },
+                  { "type": "array", "items": { "$ref": "#/$defs/target" }, "minItems": 1, "uniqueItems": true },
                   { "$ref": "#/$defs/upstream" }
                 ]
               }
@@ -52,12 +52,86 @@ public enum ConfigSchema {
               "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/route" },
               "description": "Routes in order; the first that matches a request wins. Every route states its auth policy."
             },
-            "log": { "$ref": "#/$defs/log", "description": "Logging." }
+            "log": { "$ref": "#/$defs/log", "description": "Logging." },
+            "admin": { "$ref": "#/$defs/admin", "description": "Admin listener for /healthz, /readyz, /metrics and POST /reload. Default none." },
+            "pid_file": { "$ref": "#/$defs/filePath", "description": "File the running gateway writes its process id to, so `gateway reload` can signal it; relative to this file's directory. Default none." }
           },
           "$defs": {
             "address": {
               "type": "string",
               "pattern": "^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])){3}|localhost|\\[[0-9A-Fa-f:.]+\\]):[0-9]{1,5}$"
+            },
+            "listenEntry": {
+              "oneOf": [ { "$ref": "#/$defs/address" }, { "$ref": "#/$defs/listener" } ]
+            },
+            "target": {
+              "type": "string",
+              "description": "A target address; \"https://\" in front connects to it with TLS, \"http://\" or nothing with plain HTTP.",
+              "pattern": "^(https?://)?((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])){3}|localhost|\\[[0-9A-Fa-f:.]+\\]):[0-9]{1,5}$"
+            },
+            "httpsURL": { "type": "string", "pattern": "^(https://[^\\s/?#@]+|http://(127\\.0\\.0\\.1|\\[::1\\]|localhost)(:[0-9]{1,5})?)([/?][^\\s#]*)?$" },
+            "listener": {
+              "type": "object",
+              "additionalProperties": false,
+              "required": ["address"],
+              "properties": {
+                "address": { "$ref": "#/$defs/address", "description": "Address to accept connections on." },
+                "tls": { "$ref": "#/$defs/serverTLS", "description": "Terminate TLS on this address. Default: plain HTTP." }
+              }
+            },
+            "serverTLS": {
+              "type": "object",
+              "additionalProperties": false,
+              "required": ["cert", "key"],
+              "properties": {
+                "cert": { "$ref": "#/$defs/filePath", "description": "Default certificate chain (PEM), for clients whose SNI matches no other certificate." },
+                "key": { "$ref": "#/$defs/filePath", "description": "Private key (PEM) of the default certificate." },
+                "certificates": { "type": "array", "items": { "$ref": "#/$defs/certificate" }, "description": "More certificates, chosen by SNI against their SAN DNS names (wildcards included). Default none." },
+                "min_version": { "enum": ["1.2", "1.3"], "description": "Lowest TLS version accepted: \"1.2\" (the default) or \"1.3\". Earlier versions are never accepted." },
+                "ciphers": { "type": "string", "pattern": "^[!-~]+$", "description": "OpenSSL cipher list for TLS 1.2. Default Mozilla intermediate: ECDHE with AES-GCM or ChaCha20-Poly1305 only. Not with min_version \"1.3\"." },
+                "session_tickets": { "type": "boolean", "description": "Resume sessions with tickets, under keys that rotate. Default true." },
+                "ticket_key_rotation": { "$ref": "#/$defs/duration", "description": "How often the ticket key changes; tickets under the previous key are still accepted. Default 1h; 1m to 24h." },
+                "handshake_timeout": { "$ref": "#/$defs/duration", "description": "A client that has not completed the handshake by then is disconnected. Default 10s; 1s to 60s." }
+              }
+            },
+            "certificate": {
+              "type": "object",
+              "additionalProperties": false,
+              "required": ["cert", "key"],
+              "properties": {
+                "cert": { "$ref": "#/$defs/filePath", "description": "Certificate chain (PEM), relative to this file's directory." },
+                "key": { "$ref": "#/$defs/filePath", "description": "Its private key (PEM)." }
+              }
+            },
+            "upstreamTLS": {
+              "type": "object",
+              "additionalProperties": false,
+              "properties": {
+                "ca": { "$ref": "#/$defs/filePath", "description": "CA certificates (PEM) the targets' certificates must chain to. Default the system store." },
+                "server_name": { "type": "string", "minLength": 1, "description": "Name sent as SNI and verified against the certificate. Default each target's host." },
+                "verify": { "type": "boolean", "description": "Verify the targets' certificates and names. Default true; false is allowed, and `gateway check` warns." }
+              }
+            },
+            "remoteKeys": {
+              "type": "object",
+              "additionalProperties": false,
+              "properties": {
+                "refresh": { "$ref": "#/$defs/duration", "description": "Refresh interval when the JWKS response has no Cache-Control max-age. Default 1h; between min_refresh and max_refresh." },
+                "min_refresh": { "$ref": "#/$defs/duration", "description": "Shortest refresh interval; a smaller max-age is raised to it. Default 1m." },
+                "max_refresh": { "$ref": "#/$defs/duration", "description": "Longest refresh interval; a larger max-age is lowered to it. Default 24h." },
+                "cooldown": { "$ref": "#/$defs/duration", "description": "Least time between fetches caused by unknown kids, so random kids cannot flood the provider. Default 30s; 1s to 1h." },
+                "max_stale": { "$ref": "#/$defs/duration", "description": "How long the last good keys keep serving while the provider fails. Default 24h; 0s to 30d." },
+                "timeout": { "$ref": "#/$defs/duration", "description": "Time limit of one fetch. Default 5s; 100ms to 60s." }
+              }
+            },
+            "admin": {
+              "type": "object",
+              "additionalProperties": false,
+              "required": ["listen"],
+              "properties": {
+                "listen": { "$ref": "#/$defs/address", "description": "Address of the admin listener; a loopback address unless allow_remote. Must not share a port with listen." },
+                "allow_remote": { "type": "boolean", "description": "Allow a non-loopback admin address. The admin endpoints have no authentication. Default false." }
+              }
             },
             "duration": {
               "type": "string", "minLength": 2,
@@ -112,10 +186,10 @@ public enum ConfigSchema {
               "required": ["targets"],
               "properties": {
                 "targets": {
-                  "description": "Target addresses, used in turn.",
+                  "description": "Target addresses, used in turn; \"https://host:port\" connects with TLS.",
                   "oneOf": [
-                    { "$ref": "#/$defs/address" },
-                    { "type": "array", "items": { "$ref": "#/$defs/address" }, "minItems": 1, "uniqueItems": true }
+                    { "$ref": "#/$defs/target" },
+                    { "type": "array", "items": { "$ref": "#/$defs/target" }, "minItems": 1, "uniqueItems": true }
                   ]
                 },
                 "max_idle": { "type": "integer", "minimum": 0, "description": "Idle connections kept per worker per target (closed after idle_timeout). Default 256." },
@@ -123,15 +197,17 @@ public enum ConfigSchema {
                 "connect_timeout": { "$ref": "#/$defs/duration", "description": "Overrides timeouts.upstream_connect." },
                 "response_timeout": { "$ref": "#/$defs/duration", "description": "Overrides timeouts.upstream_response." },
                 "eject_after": { "type": "integer", "minimum": 1, "maximum": 1000, "description": "Consecutive failures that take a target out of rotation. Default 3." },
-                "eject_for": { "$ref": "#/$defs/duration", "description": "How long an ejected target stays out. Default 10s." }
+                "eject_for": { "$ref": "#/$defs/duration", "description": "How long an ejected target stays out. Default 10s." },
+                "tls": { "$ref": "#/$defs/upstreamTLS", "description": "Certificate checks for https targets; only with at least one. Default: system store, each target's host." }
               }
             },
             "issuer": {
               "type": "object",
               "additionalProperties": false,
-              "required": ["iss", "keys"],
+              "required": ["iss"],
+              "anyOf": [ { "required": ["keys"] }, { "required": ["discovery"] } ],
               "properties": {
-                "iss": { "type": "string", "minLength": 1, "description": "Required value of the token's iss claim (exact match)." },
+                "iss": { "type": "string", "minLength": 1, "description": "Required value of the token's iss claim (exact match). With discovery, the issuer's https URL." },
                 "audiences": { "$ref": "#/$defs/stringList", "description": "The token's aud must contain one of these. Default: aud is not checked." },
                 "leeway": { "$ref": "#/$defs/duration", "description": "Clock skew allowed on exp, nbf and iat. Default 30s; at most 1h." },
                 "require_exp": { "type": "boolean", "description": "Reject tokens without exp. Default true." },
@@ -145,7 +221,9 @@ public enum ConfigSchema {
                   "propertyNames": { "pattern": "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$" },
                   "additionalProperties": { "$ref": "#/$defs/claimPath" }
                 },
-                "keys": { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/key" }, "description": "Verification keys; at least one." }
+                "keys": { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/key" }, "description": "Verification keys; at least one. Required unless discovery." },
+                "discovery": { "type": "boolean", "description": "Fetch the keys from the jwks_uri of iss + \"/.well-known/openid-configuration\" instead of listing keys. Default false." },
+                "jwks": { "$ref": "#/$defs/remoteKeys", "description": "Refresh of remote keys (a jwks_uri key or discovery)." }
               }
             },
             "key": {
@@ -154,7 +232,8 @@ public enum ConfigSchema {
               "oneOf": [
                 { "required": ["secret_env", "alg"] },
                 { "required": ["public_key", "alg"] },
-                { "required": ["jwks_file"] }
+                { "required": ["jwks_file"] },
+                { "required": ["jwks_uri"] }
               ],
               "properties": {
                 "kid": { "type": "string", "minLength": 1, "description": "Key id matched against the token's kid header." },
@@ -163,7 +242,9 @@ public enum ConfigSchema {
                 "public_key": { "$ref": "#/$defs/filePath", "description": "PEM public key file, relative to this file's directory." },
                 "private_key": { "$ref": "#/$defs/filePath", "description": "PEM private key matching public_key; used only by `gateway token`." },
                 "jwks_file": { "$ref": "#/$defs/filePath", "description": "JWKS file with one or more keys, relative to this file's directory." },
-                "algs": { "type": "array", "items": { "$ref": "#/$defs/algorithm" }, "description": "With jwks_file: algorithms allowed for keys that carry no alg." }
+                "jwks_uri": { "$ref": "#/$defs/httpsURL", "description": "https URL of a JWKS, fetched and refreshed per the issuer's jwks settings (plain http only for loopback). The issuer's only key." },
+                "algs": { "type": "array", "items": { "$ref": "#/$defs/algorithm" }, "description": "With jwks_file or jwks_uri: algorithms allowed for keys that carry no alg." },
+                "ca": { "$ref": "#/$defs/filePath", "description": "With jwks_uri: CA certificates (PEM) for the JWKS server. Default the system store." }
               }
             },
             "rateLimit": {

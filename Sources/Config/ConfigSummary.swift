@@ -1,7 +1,10 @@
 /// A one-screen overview of a loaded config, printed by `gateway check`.
 public func summary(_ config: GatewayConfig) -> String {
     var lines: [String] = []
-    lines.append("listen    \(config.listen.map(\.text).joined(separator: ", "))")
+    lines.append("listen    \(config.listeners.map { $0.address.text + ($0.tls == nil ? "" : " (tls)") }.joined(separator: ", "))")
+    for listener in config.listeners {
+        if let tls = listener.tls { lines.append("tls       \(listener.address): \(describe(tls))") }
+    }
     lines.append("workers   \(config.workers.map(String.init) ?? "auto")")
     lines.append("realm     \(config.realm)")
     let ratePart = config.rateLimit.defaultLimit.map { "\($0.rate) burst \($0.burst)" } ?? "none"
@@ -19,11 +22,16 @@ public func summary(_ config: GatewayConfig) -> String {
             "store     \(store.path.resolved), poll \(DurationText.format(store.pollInterval)), "
                 + "prune \(DurationText.format(store.pruneInterval))")
     }
+    if let admin = config.admin {
+        lines.append("admin     \(admin.listen)\(admin.allowRemote && !admin.listen.isLoopback ? " (remote access allowed)" : "")")
+    }
+    if let pidFile = config.pidFile { lines.append("pid file  \(pidFile.resolved)") }
 
     lines.append("")
     lines.append("upstreams (\(config.upstreams.count))")
     for upstream in config.upstreams {
         lines.append("  \(upstream.name): \(upstream.targets.map(\.text).joined(separator: ", "))")
+        if let tls = upstream.tls { lines += describe(tls, upstream: upstream.name) }
     }
 
     lines.append("")
@@ -31,8 +39,11 @@ public func summary(_ config: GatewayConfig) -> String {
     if let issuer = config.issuer { lines += describe(issuer) }
     for issuer in config.issuers {
         let audiences = issuer.audiences.isEmpty ? "any audience" : "aud [\(issuer.audiences.joined(separator: ", "))]"
-        let keys = issuer.keys.count == 1 ? "1 key" : "\(issuer.keys.count) keys"
-        lines.append("  \(issuer.name): iss \(issuer.iss), \(audiences), \(keys) (\(issuer.keys.map(describe).joined(separator: ", ")))")
+        let keys =
+            issuer.discoveryURL.map { "keys by discovery (\($0))" }
+            ?? "\(issuer.keys.count == 1 ? "1 key" : "\(issuer.keys.count) keys") (\(issuer.keys.map(describe).joined(separator: ", ")))"
+        lines.append("  \(issuer.name): iss \(issuer.iss), \(audiences), \(keys)")
+        if issuer.usesRemoteKeys { lines.append("    jwks \(describe(issuer.jwks))") }
     }
 
     lines.append("")
@@ -89,7 +100,41 @@ private func describe(_ key: KeyConfig) -> String {
     case .secret(let algorithm, let variable): return "\(algorithm.rawValue)\(kid) from $\(variable)"
     case .publicKey(let algorithm, let file, _): return "\(algorithm.rawValue)\(kid) \(file.original)"
     case .jwksFile(let file, _): return "JWKS \(file.original)"
+    case .jwksURI(let url, _, let ca): return "JWKS \(url)\(ca.map { " ca \($0.original)" } ?? "")"
     }
+}
+
+private func describe(_ jwks: RemoteKeysConfig) -> String {
+    let format = DurationText.format
+    return "refresh \(format(jwks.refresh)) (max-age within \(format(jwks.minRefresh))..\(format(jwks.maxRefresh))), "
+        + "cooldown \(format(jwks.cooldown)), stale up to \(format(jwks.maxStale)), timeout \(format(jwks.timeout))"
+}
+
+/// Certificate subjects are only known once the files are read, so the summary names the files.
+private func describe(_ tls: ServerTLSConfig) -> String {
+    var parts = ["cert \(tls.cert.original)"]
+    if !tls.certificates.isEmpty { parts.append("SNI \(tls.certificates.map(\.cert.original).joined(separator: ", "))") }
+    parts.append(tls.minVersion == .v1_3 ? "TLS 1.3" : "TLS 1.2+")
+    if tls.ciphers != ServerTLSConfig.defaultCiphers { parts.append("ciphers \(tls.ciphers)") }
+    parts.append(
+        tls.sessionTickets
+            ? "session tickets (key rotates every \(DurationText.format(tls.ticketKeyRotation)))" : "no session tickets")
+    parts.append("handshake \(DurationText.format(tls.handshakeTimeout))")
+    return parts.joined(separator: ", ")
+}
+
+private func describe(_ tls: UpstreamTLSConfig, upstream: String) -> [String] {
+    guard tls.verify else {
+        return [
+            "    tls without certificate verification\(tls.serverName.map { ", server name \($0)" } ?? "")",
+            "  WARNING: upstream \(upstream) does not verify its targets' certificates (tls.verify is false): "
+                + "anyone on the network path can impersonate them",
+        ]
+    }
+    return [
+        "    tls verify against \(tls.ca.map(\.original) ?? "the system store"), "
+            + "server name \(tls.serverName ?? "the target's host")"
+    ]
 }
 
 private func describe(_ auth: AuthConfig) -> String {

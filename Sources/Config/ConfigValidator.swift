@@ -5,6 +5,15 @@ enum ConfigValidator {
         // The built-in issuer is one more profile routes may name.
         let issuerNames = config.issuers.map(\.name) + (config.issuer.map { [$0.name] } ?? [])
         if let issuer = config.issuer { checkIssuer(issuer, config, report: report) }
+        if let admin = config.admin {
+            // Sharing a port with a listener would hand client connections to the admin endpoints or the reverse.
+            for listener in config.listeners where admin.listen.overlaps(listener.address) {
+                report(
+                    ConfigPath.child(admin.jsonPath, "listen"),
+                    "\(admin.listen) takes the same connections as \(listener.jsonPath) (\(listener.address)); "
+                        + "the admin listener needs its own port")
+            }
+        }
 
         for (i, issuer) in config.issuers.enumerated() where !issuer.iss.isEmpty {
             // Two entries for one `iss` would make the choice of keys depend on lookup order.

@@ -156,3 +156,70 @@ extension Fixtures {
         return route(#"{ "prefix": "/", "upstream": "legacy", "auth": "public"\#(list), "cors": \#(cors) }"#)
     }
 }
+
+extension Fixtures {
+    /// A config using every issue 9 section: a TLS listener, an https upstream, remote keys, admin and a pid file.
+    static let operations = #"""
+        {
+          "listen": [
+            "127.0.0.1:8080",
+            { "address": "127.0.0.1:8443",
+              "tls": {
+                "cert": "certs/default.pem", "key": "certs/default.key",
+                "certificates": [ { "cert": "certs/api.pem", "key": "certs/api.key" } ],
+                "min_version": "1.3", "session_tickets": true, "ticket_key_rotation": "30m", "handshake_timeout": "5s"
+              } }
+          ],
+          "upstreams": {
+            "legacy": ["127.0.0.1:9000"],
+            "secure-api": {
+              "targets": ["https://10.0.0.5:8443", "https://10.0.0.6:8443"],
+              "tls": { "ca": "certs/internal-ca.pem", "server_name": "api.internal" }
+            }
+          },
+          "issuers": {
+            "idp": {
+              "iss": "https://idp.example.com/realms/x",
+              "keys": [ { "jwks_uri": "https://idp.example.com/realms/x/protocol/openid-connect/certs", "algs": ["RS256"],
+                          "ca": "certs/idp-ca.pem" } ],
+              "jwks": { "refresh": "30m", "min_refresh": "5m", "max_refresh": "12h", "cooldown": "10s", "max_stale": "2d",
+                        "timeout": "2s" }
+            },
+            "oidc": { "iss": "https://login.example.org/", "discovery": true }
+          },
+          "admin": { "listen": "127.0.0.1:9901" },
+          "pid_file": "run/gateway.pid",
+          "routes": [
+            { "prefix": "/api/", "upstream": "secure-api", "auth": { "issuers": ["idp", "oidc"] } },
+            { "prefix": "/", "upstream": "legacy", "auth": "public" }
+          ]
+        }
+        """#
+
+    /// The minimal config with `listen` set to the given JSON value.
+    static func listen(_ listen: String) -> String {
+        """
+        {
+          "listen": \(listen),
+          "upstreams": { "legacy": ["127.0.0.1:9000"] },
+          "routes": [ { "prefix": "/", "upstream": "legacy", "auth": "public" } ]
+        }
+        """
+    }
+
+    /// A config whose one TLS listener has the given `tls` members besides cert and key.
+    static func serverTLS(_ members: String) -> String {
+        listen(#"[ { "address": "127.0.0.1:8443", "tls": { "cert": "c.pem", "key": "k.pem"\#(members.isEmpty ? "" : ", " + members) } } ]"#)
+    }
+
+    /// A config whose only upstream, "api", is the given JSON value.
+    static func upstream(_ upstream: String) -> String {
+        """
+        {
+          "listen": "127.0.0.1:8080",
+          "upstreams": { "api": \(upstream) },
+          "routes": [ { "prefix": "/", "upstream": "api", "auth": "public" } ]
+        }
+        """
+    }
+}

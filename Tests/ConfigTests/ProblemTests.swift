@@ -14,7 +14,7 @@ struct ProblemTests {
         (
             #""listne": "127.0.0.1:1""#,
             [
-                #"listne: unknown key; did you mean "listen"? (known: listen, workers, realm, limits, timeouts, upstreams, issuers, store, issuer, rate_limit, routes, log)"#,
+                #"listne: unknown key; did you mean "listen"? (known: listen, workers, realm, limits, timeouts, upstreams, issuers, store, issuer, rate_limit, routes, log, admin, pid_file)"#,
             ]
         ),
         (
@@ -233,7 +233,7 @@ struct ProblemTests {
             [
                 #"upstreams.a: at least one target is required"#,
                 #"upstreams.b.targets: at least one target is required"#,
-                #"upstreams.c.target: unknown key; did you mean "targets"? (known: targets, max_idle, idle_timeout, connect_timeout, response_timeout, eject_after, eject_for)"#,
+                #"upstreams.c.target: unknown key; did you mean "targets"? (known: targets, max_idle, idle_timeout, connect_timeout, response_timeout, eject_after, eject_for, tls)"#,
                 #"upstreams.c.targets: missing required key"#,
                 #"upstreams.d[1]: 127.0.0.1:1 is listed twice"#,
                 #"upstreams.e: expected a list of targets or an object, got a string ("127.0.0.1:1")"#,
@@ -605,13 +605,13 @@ struct ProblemTests {
         (
             #"{ "iss": "x" }"#,
             [
-                #"issuers.main.keys: missing required key"#,
+                #"issuers.main.keys: missing required key; give keys, or "discovery": true to fetch them from the issuer"#,
             ]
         ),
         (
             #"{ "iss": "x", "keys": [ { "alg": "HS256", "secret_env": "K" } ], "audience": ["a"] }"#,
             [
-                #"issuers.main.audience: unknown key; did you mean "audiences"? (known: iss, audiences, leeway, require_exp, max_age, typ, roles_claim, scopes_claim, identity_headers, keys)"#,
+                #"issuers.main.audience: unknown key; did you mean "audiences"? (known: iss, audiences, leeway, require_exp, max_age, typ, roles_claim, scopes_claim, identity_headers, keys, discovery, jwks)"#,
             ]
         ),
         (
@@ -650,13 +650,13 @@ struct ProblemTests {
         (
             #"{ "alg": "HS256" }"#,
             [
-                #"issuers.main.keys[0]: exactly one of secret_env, public_key or jwks_file is required"#,
+                #"issuers.main.keys[0]: exactly one of secret_env, public_key, jwks_file or jwks_uri is required"#,
             ]
         ),
         (
             #"{ "alg": "HS256", "secret_env": "K", "public_key": "k.pem" }"#,
             [
-                #"issuers.main.keys[0]: exactly one of secret_env, public_key or jwks_file is allowed, found secret_env and public_key"#,
+                #"issuers.main.keys[0]: exactly one of secret_env, public_key, jwks_file or jwks_uri is allowed, found secret_env and public_key"#,
             ]
         ),
         (
@@ -712,7 +712,7 @@ struct ProblemTests {
             #"{ "alg": "HS256", "secret_env": "K", "private_key": "p.pem", "algs": ["RS256"] }"#,
             [
                 #"issuers.main.keys[0].private_key: only allowed with public_key"#,
-                #"issuers.main.keys[0].algs: only allowed with jwks_file"#,
+                #"issuers.main.keys[0].algs: only allowed with jwks_file or jwks_uri"#,
             ]
         ),
         (
@@ -736,8 +736,8 @@ struct ProblemTests {
         (
             #"{ "alg": "HS256", "secret": "abc" }"#,
             [
-                #"issuers.main.keys[0]: exactly one of secret_env, public_key or jwks_file is required"#,
-                #"issuers.main.keys[0].secret: unknown key (known: kid, alg, secret_env, public_key, private_key, jwks_file, algs)"#,
+                #"issuers.main.keys[0]: exactly one of secret_env, public_key, jwks_file or jwks_uri is required"#,
+                #"issuers.main.keys[0].secret: unknown key (known: kid, alg, secret_env, public_key, private_key, jwks_file, jwks_uri, algs, ca)"#,
             ]
         ),
     ])

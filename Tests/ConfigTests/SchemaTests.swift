@@ -95,6 +95,8 @@ struct IssuerSchemaTests {
 
     @Test(arguments: [
         ("store", ["path"]), ("issuerSection", ["iss", "key"]), ("issuerKey", ["alg"]), ("cors", ["origins"]),
+        ("listener", ["address"]), ("serverTLS", ["cert", "key"]), ("certificate", ["cert", "key"]), ("admin", ["listen"]),
+        ("issuer", ["iss"]),
     ])
     func requiredKeys(definition: String, required: [String]) throws {
         let (_, defs) = try Self.definitions()
@@ -108,5 +110,34 @@ struct IssuerSchemaTests {
         let issuer = try #require(defs["issuerSection"]?.objectValue?["properties"]?.objectValue)
         #expect(route["cors"]?.objectValue?["$ref"] == "#/$defs/cors")
         #expect(issuer["cors"]?.objectValue?["$ref"] == "#/$defs/cors")
+    }
+}
+
+/// The issue 9 sections appear in the schema `gateway schema` prints.
+struct OperationsSchemaTests {
+    private static func root() throws -> JSONObject { try #require(try JSONParser.parse(ConfigSchema.json).objectValue) }
+
+    @Test func topLevelAdminAndPidFile() throws {
+        let properties = try #require(try Self.root()["properties"]?.objectValue)
+        #expect(properties["admin"]?.objectValue?["$ref"] == "#/$defs/admin")
+        #expect(properties["pid_file"]?.objectValue?["$ref"] == "#/$defs/filePath")
+    }
+
+    @Test func listenEntriesAreAddressesOrListeners() throws {
+        let defs = try #require(try Self.root()["$defs"]?.objectValue)
+        let entry = try #require(defs["listenEntry"]?.objectValue?["oneOf"]?.arrayValue)
+        #expect(entry.compactMap { $0.objectValue?["$ref"]?.stringValue } == ["#/$defs/address", "#/$defs/listener"])
+        let listener = try #require(defs["listener"]?.objectValue?["properties"]?.objectValue)
+        #expect(listener["tls"]?.objectValue?["$ref"] == "#/$defs/serverTLS")
+    }
+
+    @Test func nestedTLSAndKeyDefinitions() throws {
+        let defs = try #require(try Self.root()["$defs"]?.objectValue)
+        let upstream = try #require(defs["upstream"]?.objectValue?["properties"]?.objectValue)
+        #expect(upstream["tls"]?.objectValue?["$ref"] == "#/$defs/upstreamTLS")
+        let issuer = try #require(defs["issuer"]?.objectValue?["properties"]?.objectValue)
+        #expect(issuer["jwks"]?.objectValue?["$ref"] == "#/$defs/remoteKeys")
+        let key = try #require(defs["key"]?.objectValue?["properties"]?.objectValue)
+        #expect(key["jwks_uri"]?.objectValue?["$ref"] == "#/$defs/httpsURL")
     }
 }

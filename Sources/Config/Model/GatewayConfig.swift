@@ -3,7 +3,10 @@
 /// Every element that later stages may complain about keeps its `jsonPath` ("routes[2]") so their
 /// messages point into the file the same way the loader's do.
 public struct GatewayConfig: Sendable, Equatable, Decodable {
+    /// Every listener's address, in file order (`listeners.map(\.address)`).
     public var listen: [HostPort]
+    /// The `listen` entries with their TLS settings, in file order.
+    public var listeners: [ListenerConfig]
     /// nil means "auto": one worker per available CPU.
     public var workers: Int?
     /// Sent in `WWW-Authenticate: Bearer realm="…"`.
@@ -22,6 +25,10 @@ public struct GatewayConfig: Sendable, Equatable, Decodable {
     /// In file order: the first match wins.
     public var routes: [RouteConfig]
     public var log: LogConfig
+    /// The admin listener; nil when the file has no `admin`.
+    public var admin: AdminConfig?
+    /// Where the running gateway writes its pid, for `gateway reload`; nil: no pid file.
+    public var pidFile: ConfigFilePath?
     /// Directory that relative file paths were resolved against.
     public var baseDirectory: String
 
@@ -31,12 +38,13 @@ public struct GatewayConfig: Sendable, Equatable, Decodable {
         _ = r.decode("$schema", as: String.self)
         baseDirectory = context.baseDirectory
 
-        let addresses = r.require("listen", as: OneOrMany<ListenAddress>.self)?.elements ?? []
-        listen = addresses.map(\.value.value)
+        let entries = r.require("listen", as: OneOrMany<ListenerConfig>.self)?.elements ?? []
+        listeners = entries.map(\.value)
+        listen = listeners.map(\.address)
         if case .array(let elements)? = r.rawValue("listen"), elements.isEmpty {
             r.report("listen", "at least one address is required")
         }
-        r.reportRepeats("listen", addresses) { $0.value.text }
+        r.reportRepeats("listen", entries.map { ($0.index, $0.value.address) }.filter { !$0.1.text.isEmpty }) { $0.text }
         workers = r.decode("workers", as: WorkerCount.self)?.count
         realm = r.string("realm", default: "gateway")
         if realm.isEmpty || realm.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == 0x22 || $0 == 0x5C }) {
@@ -64,6 +72,8 @@ public struct GatewayConfig: Sendable, Equatable, Decodable {
             r.report("routes", "at least one route is required")
         }
         log = r.decode("log", as: LogConfig.self) ?? LogConfig()
+        admin = r.decode("admin", as: AdminConfig.self)
+        pidFile = r.decode("pid_file", as: ConfigFilePath.self)
     }
 }
 

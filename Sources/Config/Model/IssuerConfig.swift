@@ -16,7 +16,12 @@ public struct IssuerConfig: Sendable, Equatable, Decodable {
     public var scopesClaim = ClaimPath(text: "scope")
     /// Request headers set from verified claims (any client-sent copies are removed).
     public var identityHeaders: [IdentityHeader]
+    /// Empty exactly when `discovery` is true.
     public var keys: [KeyConfig]
+    /// The keys come from the `jwks_uri` in the issuer's OpenID configuration (`discoveryURL`).
+    public var discovery = false
+    /// Refresh settings of remote keys; the defaults when the issuer has none (then unused).
+    public var jwks: RemoteKeysConfig
 
     public init(from decoder: any Decoder) throws {
         let context = try DecodingContext.from(decoder)
@@ -42,14 +47,46 @@ public struct IssuerConfig: Sendable, Equatable, Decodable {
             context.report(
                 ConfigPath.child(r.path("identity_headers"), header.name), "header \(header.name) is listed twice (names are case-insensitive)")
         }
-        keys = r.require("keys", as: KeyList.self)?.keys ?? []
-        if case .array(let elements)? = r.rawValue("keys"), elements.isEmpty {
+        discovery = r.bool("discovery", default: discovery)
+        keys = r.decode("keys", as: KeyList.self)?.keys ?? []
+        if discovery, r.has("keys") {
+            r.report("discovery", "discovery fetches the keys named by the issuer; remove keys or discovery")
+        } else if !discovery, !r.has("keys") {
+            r.report("keys", "missing required key; give keys, or \"discovery\": true to fetch them from the issuer")
+        } else if case .array(let elements)? = r.rawValue("keys"), elements.isEmpty {
             r.report("keys", "at least one key is required")
         }
+        if discovery, !iss.isEmpty, let problem = RemoteURL.check(iss) {
+            r.report("iss", "with discovery, \(problem)")
+        }
         for (i, key) in keys.enumerated() {
+            if case .jwksURI = key.material, keys.count > 1 {
+                // The JWKS replaces the issuer's key set on every refresh, so keys beside it would come and go.
+                context.report(key.jsonPath, "an issuer with a jwks_uri key takes all its keys from it; put other keys in another issuer")
+            }
             guard let kid = key.kid, keys[..<i].contains(where: { $0.kid == kid }) else { continue }
             context.report(ConfigPath.child(key.jsonPath, "kid"), "kid \"\(kid)\" is used by another key of this issuer")
         }
+        jwks = RemoteKeysConfig(jsonPath: r.path("jwks"))
+        if r.has("jwks") {
+            jwks = r.decode("jwks", as: RemoteKeysConfig.self) ?? jwks
+            if !discovery, !keys.isEmpty, !usesRemoteKeys {
+                r.report("jwks", "only used with a jwks_uri key or \"discovery\": true")
+            }
+        }
+    }
+}
+
+extension IssuerConfig {
+    /// True when the keys are fetched over the network (a `jwks_uri` key or discovery) and refreshed per `jwks`.
+    public var usesRemoteKeys: Bool {
+        discovery || keys.contains { if case .jwksURI = $0.material { true } else { false } }
+    }
+
+    /// With discovery: iss (without a trailing "/") + "/.well-known/openid-configuration" (OpenID Connect Discovery 1.0, 4).
+    public var discoveryURL: String? {
+        guard discovery else { return nil }
+        return (iss.hasSuffix("/") ? String(iss.dropLast()) : iss) + "/.well-known/openid-configuration"
     }
 }
 

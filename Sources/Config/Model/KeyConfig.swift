@@ -8,19 +8,27 @@ public struct KeyConfig: Sendable, Equatable, Decodable {
         jsonPath = ConfigPath.render(decoder.codingPath)
         let r = try ObjectReader(decoder, known: ConfigKeys.key)
         kid = r.decode("kid", as: NonEmptyString.self)?.value
-        let kinds = ["secret_env", "public_key", "jwks_file"].filter(r.has)
+        let kinds = ["secret_env", "public_key", "jwks_file", "jwks_uri"].filter(r.has)
         guard kinds.count == 1, let kind = kinds.first else {
             r.report(
                 kinds.isEmpty
-                    ? "exactly one of secret_env, public_key or jwks_file is required"
-                    : "exactly one of secret_env, public_key or jwks_file is allowed, found \(kinds.joined(separator: " and "))")
+                    ? "exactly one of secret_env, public_key, jwks_file or jwks_uri is required"
+                    : "exactly one of secret_env, public_key, jwks_file or jwks_uri is allowed, found \(kinds.joined(separator: " and "))")
             material = .secret(algorithm: .hs256, environmentVariable: "")
             return
         }
-        for (key, owner) in [("private_key", "public_key"), ("algs", "jwks_file")] where r.has(key) && kind != owner {
-            r.report(key, "only allowed with \(owner)")
+        let owners = [("private_key", ["public_key"]), ("algs", ["jwks_file", "jwks_uri"]), ("ca", ["jwks_uri"])]
+        for (key, allowed) in owners where r.has(key) && !allowed.contains(kind) {
+            r.report(key, "only allowed with \(allowed.joined(separator: " or "))")
         }
         switch kind {
+        case "jwks_uri":
+            if r.has("alg") { r.report("alg", "not used with jwks_uri; list allowed algorithms in algs") }
+            if r.has("kid") { r.report("kid", "not used with jwks_uri; the JWKS names its keys") }
+            let url = r.decode("jwks_uri", as: String.self) ?? ""
+            if case .string? = r.rawValue("jwks_uri"), let problem = RemoteURL.check(url) { r.report("jwks_uri", problem) }
+            material = .jwksURI(
+                url: url, algorithms: r.list("algs", of: JWSAlgorithm.self) ?? [], ca: r.decode("ca", as: ConfigFilePath.self))
         case "jwks_file":
             if r.has("alg") { r.report("alg", "not used with jwks_file; list allowed algorithms in algs") }
             if r.has("kid") { r.report("kid", "not used with jwks_file; the JWKS names its keys") }
@@ -58,6 +66,8 @@ public enum KeyMaterial: Sendable, Equatable {
     case publicKey(algorithm: JWSAlgorithm, publicKey: ConfigFilePath, privateKey: ConfigFilePath?)
     /// A JWKS document; `algorithms` allow-lists keys that carry no `alg`.
     case jwksFile(ConfigFilePath, algorithms: [JWSAlgorithm])
+    /// A JWKS fetched from an https URL and refreshed (`IssuerConfig.jwks`); `ca` nil: the system store.
+    case jwksURI(url: String, algorithms: [JWSAlgorithm], ca: ConfigFilePath?)
 }
 
 /// JWS algorithms the config may pin. "none" is deliberately absent.

@@ -12,6 +12,8 @@ public struct HostPort: Sendable, Equatable, Hashable, Decodable, CustomStringCo
     public var isIPv6: Bool
     /// The text as written.
     public var text: String
+    /// True for an upstream target written "https://host:port"; listen and admin addresses never set it.
+    public var tls: Bool
     public var description: String { text }
 
     public init(from decoder: any Decoder) throws {
@@ -22,11 +24,33 @@ public struct HostPort: Sendable, Equatable, Hashable, Decodable, CustomStringCo
         }
     }
 
-    init(host: String, port: UInt16, isIPv6: Bool, text: String) {
+    init(host: String, port: UInt16, isIPv6: Bool, text: String, tls: Bool = false) {
         self.host = host
         self.port = port
         self.isIPv6 = isIPv6
         self.text = text
+        self.tls = tls
+    }
+
+    /// True for 127.0.0.0/8, ::1 and "localhost": addresses other machines cannot reach.
+    public var isLoopback: Bool {
+        guard host != "localhost" else { return true }
+        guard let bytes = IPAddress.parse(host) else { return false }
+        if bytes.count == 4 { return bytes[0] == 127 }
+        let mappedIPv4 = bytes[..<10].allSatisfy { $0 == 0 } && bytes[10] == 0xFF && bytes[11] == 0xFF
+        return bytes == [UInt8](repeating: 0, count: 15) + [1] || (mappedIPv4 && bytes[12] == 127)
+    }
+
+    /// Whether two sockets bound to these addresses would take some of the same connections: the same address, or
+    /// a wildcard ("0.0.0.0" covers IPv4; "::" covers both families, Linux's default without IPV6_V6ONLY).
+    func overlaps(_ other: HostPort) -> Bool {
+        guard port == other.port, port != 0 else { return false }
+        func bytes(_ address: HostPort) -> [UInt8] { IPAddress.parse(address.host == "localhost" ? "127.0.0.1" : address.host) ?? [] }
+        let (a, b) = (bytes(self), bytes(other))
+        func covers(_ wildcard: [UInt8], _ address: [UInt8]) -> Bool {
+            wildcard.allSatisfy { $0 == 0 } && (wildcard.count == 16 || address.count == 4)
+        }
+        return a == b || covers(a, b) || covers(b, a)
     }
 
     struct Problem: Error { let reason: String }
