@@ -6,7 +6,10 @@ public struct IssuerProfile: Sendable {
     public var issuer: String
     /// Accepted `aud` values; empty means `aud` is not checked.
     public var audiences: [String]
+    /// Static keys, fixed at config load; unused when `keySet` is set.
     public var keys: [VerificationKey]
+    /// Keys fetched from a remote JWK Set, replaced while the gateway runs; nil for static keys.
+    public var keySet: KeySet?
     /// Clock skew tolerated on `exp`, `nbf`, `iat`, in seconds.
     public var leeway: Int64
     public var requireExp: Bool
@@ -25,12 +28,13 @@ public struct IssuerProfile: Sendable {
         name: String, issuer: String, audiences: [String] = [], keys: [VerificationKey], leeway: Int64 = 30,
         requireExp: Bool = true, maxAge: Int64? = nil, requiredTyp: String? = nil,
         rolesClaim: ClaimPath = .roles, scopesClaim: ClaimPath = .scope,
-        identityHeaders: [(header: String, claim: ClaimPath)]? = nil
+        identityHeaders: [(header: String, claim: ClaimPath)]? = nil, keySet: KeySet? = nil
     ) {
         self.name = name
         self.issuer = issuer
         self.audiences = audiences
         self.keys = keys
+        self.keySet = keySet
         self.leeway = leeway
         self.requireExp = requireExp
         self.maxAge = maxAge

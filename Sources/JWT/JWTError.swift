@@ -10,6 +10,8 @@ public enum JWTError: Error, Sendable, Equatable, CustomStringConvertible {
     case unknownIssuer
     case issuerNotAllowed
     case unknownKey
+    /// The issuer's keys come from a remote JWK Set that has not been fetched (or has expired).
+    case keysUnavailable
     case algorithmMismatch
     case badSignature
     case expired
@@ -31,6 +33,7 @@ public enum JWTError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unknownIssuer: "The token's issuer is not trusted."
         case .issuerNotAllowed: "The token's issuer is not accepted for this resource."
         case .unknownKey: "The token's signing key is not known."
+        case .keysUnavailable: "The token issuer's signing keys are not available right now."
         case .algorithmMismatch: "The token's algorithm does not match the issuer's key."
         case .badSignature: "The token's signature is invalid."
         case .expired: "The token has expired."

@@ -7,11 +7,16 @@ import Glibc
 /// Hash collisions are harmless: a hit is confirmed by comparing the bytes, and inserting a colliding
 /// token replaces the older entry. `Hasher` is randomly seeded per process, so an attacker cannot aim
 /// tokens at one bucket.
+///
+/// Each entry remembers the version of its issuer's `KeySet` at verification (0 for static keys): when
+/// the remote keys change, the verifier re-verifies instead of trusting the entry, so a token never
+/// outlives the removal of the key that signed it.
 final class TokenCache {
     private struct Entry {
         var key: Int
         var token: [UInt8]
         var value: VerifiedToken
+        var keyVersion: Int
         var newer: Int32
         var older: Int32
     }
@@ -42,6 +47,11 @@ final class TokenCache {
     }
 
     func lookup(_ token: UnsafeRawBufferPointer, key: Int) -> VerifiedToken? {
+        lookupEntry(token, key: key)?.value
+    }
+
+    /// The cached token and the key-set version it was verified under.
+    func lookupEntry(_ token: UnsafeRawBufferPointer, key: Int) -> (value: VerifiedToken, keyVersion: Int)? {
         guard let slot = slots[key] else {
             misses &+= 1
             return nil
@@ -58,29 +68,36 @@ final class TokenCache {
         }
         hits &+= 1
         moveToFront(slot)
-        return entries[index].value
+        return (entries[index].value, entries[index].keyVersion)
     }
 
-    func insert(_ token: UnsafeRawBufferPointer, key: Int, value: VerifiedToken) {
+    /// Turns the last hit into a miss: the entry was found but could not be used (its keys changed).
+    func recountAsMiss() {
+        hits &-= 1
+        misses &+= 1
+    }
+
+    func insert(_ token: UnsafeRawBufferPointer, key: Int, value: VerifiedToken, keyVersion: Int = 0) {
         guard capacity > 0 else { return }
         if let slot = slots[key] {
             entries[Int(slot)].token = Array(token)
             entries[Int(slot)].value = value
+            entries[Int(slot)].keyVersion = keyVersion
             moveToFront(slot)
             return
         }
         let slot: Int32
         if let reused = freeSlots.popLast() {
             slot = reused
-            entries[Int(slot)] = Entry(key: key, token: Array(token), value: value, newer: Self.none, older: Self.none)
+            entries[Int(slot)] = Entry(key: key, token: Array(token), value: value, keyVersion: keyVersion, newer: Self.none, older: Self.none)
         } else if entries.count < capacity {
             slot = Int32(entries.count)
-            entries.append(Entry(key: key, token: Array(token), value: value, newer: Self.none, older: Self.none))
+            entries.append(Entry(key: key, token: Array(token), value: value, keyVersion: keyVersion, newer: Self.none, older: Self.none))
         } else {
             slot = oldest
             unlink(slot)
             slots[entries[Int(slot)].key] = nil
-            entries[Int(slot)] = Entry(key: key, token: Array(token), value: value, newer: Self.none, older: Self.none)
+            entries[Int(slot)] = Entry(key: key, token: Array(token), value: value, keyVersion: keyVersion, newer: Self.none, older: Self.none)
         }
         slots[key] = slot
         linkAtFront(slot)

@@ -16,11 +16,17 @@ public final class TokenVerifier {
     private var headerBuffer: [UInt8] = []
     private var payloadBuffer: [UInt8] = []
     private var signatureBuffer: [UInt8] = []
+    /// This worker's copy of each remote issuer's keys (indexed like `issuers.profiles`) and the
+    /// `KeySet.version` it was taken at; -1 until first use.
+    private var remoteKeys: [[VerificationKey]]
+    private var remoteVersions: [Int]
 
     public init(issuers: IssuerSet, cacheCapacity: Int = 10_000, maxTokenBytes: Int = 8192) {
         self.issuers = issuers
         self.maxTokenBytes = maxTokenBytes
         cache = TokenCache(capacity: cacheCapacity)
+        remoteKeys = Array(repeating: [], count: issuers.profiles.count)
+        remoteVersions = Array(repeating: -1, count: issuers.profiles.count)
     }
 
     public var cacheHits: UInt64 { cache.hits }
@@ -49,15 +55,23 @@ public final class TokenVerifier {
     {
         guard token.count <= maxTokenBytes else { throw .tooLong }
         let cacheKey = TokenCache.key(for: token)
-        if let cached = cache.lookup(token, key: cacheKey) {
+        if let (cached, keyVersion) = cache.lookupEntry(token, key: cacheKey) {
             try checkAllowed(cached.issuerIndex, allowedIssuers)
-            do throws(JWTError) {
-                try checkTimes(cached, profile: issuers.profiles[cached.issuerIndex], now: now)
-            } catch {
-                if error == .expired { cache.remove(key: cacheKey) }
-                throw error
+            let profile = issuers.profiles[cached.issuerIndex]
+            // Remote keys changed since this token was verified: its key may be gone, so the entry is
+            // dropped and the token verified again below.
+            if let set = profile.keySet, set.version != keyVersion {
+                cache.remove(key: cacheKey)
+                cache.recountAsMiss()
+            } else {
+                do throws(JWTError) {
+                    try checkTimes(cached, profile: profile, now: now)
+                } catch {
+                    if error == .expired { cache.remove(key: cacheKey) }
+                    throw error
+                }
+                return cached
             }
-            return cached
         }
 
         let jws = try CompactJWS.split(token)
@@ -72,7 +86,7 @@ public final class TokenVerifier {
             if let required = profile.requiredTyp, !JOSEHeader.typMatches(header.typ, required: required) {
                 throw .typMismatch
             }
-            try checkSignature(token, jws, header: header, keys: profile.keys)
+            let keyVersion = try checkSignature(token, jws, header: header, issuerIndex: only, profile: profile)
             let claims = try decodeObject(token, jws.payload, into: &payloadBuffer, what: "payload")
             guard let issValue = claims["iss"] else { throw .missingClaim("iss") }
             guard let iss = issValue.stringValue else { throw .invalidClaim("iss") }
@@ -81,7 +95,7 @@ public final class TokenVerifier {
             }
             let verified = try readClaims(claims, issuerIndex: only, profile: profile)
             try checkTimes(verified, profile: profile, now: now)
-            cache.insert(token, key: cacheKey, value: verified)
+            cache.insert(token, key: cacheKey, value: verified, keyVersion: keyVersion)
             return verified
         }
 
@@ -98,11 +112,11 @@ public final class TokenVerifier {
             throw .typMismatch
         }
 
-        try checkSignature(token, jws, header: header, keys: profile.keys)
+        let keyVersion = try checkSignature(token, jws, header: header, issuerIndex: issuerIndex, profile: profile)
 
         let verified = try readClaims(claims, issuerIndex: issuerIndex, profile: profile)
         try checkTimes(verified, profile: profile, now: now)
-        cache.insert(token, key: cacheKey, value: verified)
+        cache.insert(token, key: cacheKey, value: verified, keyVersion: keyVersion)
         return verified
     }
 
@@ -125,6 +139,34 @@ public final class TokenVerifier {
         let parsed = buffer.withUnsafeBytes { raw in Result { () throws(JSONError) in try JSONParser.parse(raw) } }
         guard case .success(.object(let object)) = parsed else { throw .malformed("\(what) is not a JSON object") }
         return object
+    }
+
+    /// Checks the signature with the issuer's keys and returns the key-set version they belong to (0 for
+    /// static keys). An unknown `kid` of a remote issuer may be a key rotation: the fetcher is asked for a
+    /// refetch (it coalesces and rate-limits these), and this token still fails.
+    private func checkSignature(
+        _ token: UnsafeRawBufferPointer, _ jws: CompactJWS, header: JOSEHeader, issuerIndex: Int, profile: IssuerProfile
+    ) throws(JWTError) -> Int {
+        guard let set = profile.keySet else {
+            try checkSignature(token, jws, header: header, keys: profile.keys)
+            return 0
+        }
+        if set.version != remoteVersions[issuerIndex] {
+            let current = set.current()
+            remoteKeys[issuerIndex] = current.keys
+            remoteVersions[issuerIndex] = current.version
+        }
+        guard !remoteKeys[issuerIndex].isEmpty else {
+            set.requestRefresh()
+            throw .keysUnavailable
+        }
+        do throws(JWTError) {
+            try checkSignature(token, jws, header: header, keys: remoteKeys[issuerIndex])
+        } catch {
+            if error == .unknownKey { set.requestRefresh() }
+            throw error
+        }
+        return remoteVersions[issuerIndex]
     }
 
     /// The algorithm is pinned by the configured key: the header's `alg` only has to agree with it,
