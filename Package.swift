@@ -45,11 +45,13 @@ let package = Package(
         .target(name: "Config", dependencies: ["JSON"], swiftSettings: swiftSettings),
         .target(name: "Store", dependencies: ["CSQLite", "COpenSSL"], swiftSettings: swiftSettings),
         .target(name: "Issuer", dependencies: ["Store", "JWT", "JSON"], swiftSettings: swiftSettings),
+        .target(name: "TLS", dependencies: ["COpenSSL"], swiftSettings: hotPathSettings),
+        .target(name: "KeyFetch", dependencies: ["EventLoop", "HTTP1", "JWT", "JSON", "TLS"], swiftSettings: swiftSettings),
         .target(
             name: "Proxy",
             dependencies: [
-                "EventLoop", "HTTP1", "JWT", "Policy", "RateLimit", "Config", "JSON", "CShim", "Issuer", "Store",
-                .product(name: "Logging", package: "swift-log"),
+                "EventLoop", "HTTP1", "JWT", "Policy", "RateLimit", "Config", "JSON", "CShim", "Issuer", "Store", "TLS",
+                "KeyFetch", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: hotPathSettings),
         .target(
@@ -81,12 +83,13 @@ let package = Package(
         .testTarget(name: "ConfigTests", dependencies: ["Config", "JSON"], swiftSettings: swiftSettings),
         .testTarget(name: "StoreTests", dependencies: ["Store"], swiftSettings: swiftSettings),
         .testTarget(name: "IssuerTests", dependencies: ["Issuer", "Store", "JWT", "JSON"], swiftSettings: swiftSettings),
+        .testTarget(name: "KeyFetchTests", dependencies: ["KeyFetch", "JWT", "JSON", "EventLoop", "TLS"], swiftSettings: swiftSettings),
         .testTarget(name: "LoadTestTests", dependencies: ["LoadTest", "EventLoop", "HTTP1", "JWT", "JSON"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ProxyTests",
             dependencies: [
                 "Proxy", "Config", "JWT", "Policy", "RateLimit", "EventLoop", "HTTP1", "JSON", "LegacyAPI", "LoadTest", "CShim", "Store",
-                "Issuer",
+                "Issuer", "KeyFetch", "TLS",
             ],
             swiftSettings: swiftSettings),
     ] + fuzzTargets

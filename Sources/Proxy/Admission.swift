@@ -62,6 +62,7 @@ extension ClientConnection {
         }
         let route = snap.routes.routes[routeIndex]
         exchange.routeIndex = routeIndex
+        exchange.route = route
         if let cors = route.cors { noteOrigin(cors, head, bytes) }
         if preflightMethod != nil {
             if route.cors != nil {
@@ -98,8 +99,12 @@ extension ClientConnection {
         let now = Int64(Clock.wallSeconds())
         let token: VerifiedToken
         switch worker.verifier.verify(UnsafeRawBufferPointer(rebasing: bytes[location.token]), now: now, allowedIssuers: route.policy.issuers) {
-        case .success(let t): token = t
-        case .failure(let e): return .reject(.invalidToken(e))
+        case .success(let t):
+            worker.metrics.jwtVerified(ok: true)
+            token = t
+        case .failure(let e):
+            worker.metrics.jwtVerified(ok: false)
+            return .reject(e == .keysUnavailable ? .keysUnavailable : .invalidToken(e))
         }
         if worker.revocations?.isRevoked(token) == true { return .reject(.tokenRevoked) }
         let profile = snap.issuers.profiles[token.issuerIndex]

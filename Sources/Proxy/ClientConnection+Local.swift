@@ -28,7 +28,7 @@ extension ClientConnection {
         switch endpoint {
         case .login: ipLimit = .limited(issuer.loginPerIP, limiterID: issuer.loginIPLimiter)
         case .register: ipLimit = .limited(issuer.registerPerIP, limiterID: issuer.registerLimiter)
-        case .refresh, .logout, .jwks: ipLimit = snap.rateLimit.defaultSpec.map { .limited($0, limiterID: 0) } ?? .off
+        case .refresh, .logout, .jwks: ipLimit = snap.rateLimit.defaultSpec.map { .limited($0, limiterID: snap.rateLimit.defaultLimiterID) } ?? .off
         }
         if let r = limitByIP(ipLimit, headers: snap.rateLimit.headers, head, bytes) { return .reject(r) }
         if endpoint == .jwks { return .local(endpoint) }

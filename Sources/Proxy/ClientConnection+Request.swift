@@ -235,6 +235,7 @@ extension ClientConnection {
                 exchange: exchange, scratch: &worker.responseScratch)
         }
         exchange.status = r.status
+        exchange.decision = MetricsDecision(r)
         exchange.responseStarted = true
         worker.logExchange(self)
         exchange.active = false

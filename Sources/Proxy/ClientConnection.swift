@@ -3,6 +3,7 @@ import Glibc
 import HTTP1
 import JWT
 import RateLimit
+import TLS
 
 /// The client side of a connection, from accept to close. One request at a time is in flight: pipelined
 /// requests wait in the read buffer (and then in the kernel) and are parsed after the previous response
@@ -10,6 +11,8 @@ import RateLimit
 /// epoll edge said, and `drive()` moves bytes until neither side can make progress.
 final class ClientConnection: EventHandler {
     enum Phase {
+        /// Accepted on a TLS listener: the handshake runs (under the listener's handshake timeout) before any byte is HTTP.
+        case handshaking
         /// Between requests (keep-alive), no byte of the next request yet.
         case idle
         /// Some bytes of a request head are buffered.
@@ -53,6 +56,8 @@ final class ClientConnection: EventHandler {
     var pendingLogout: PendingLogout?
     /// Non-zero while `.awaitingIssuer`: the key of this connection in the worker's table of waits.
     var issuerTicket: UInt64 = 0
+    /// The TLS session on a TLS listener's connection; every read and write goes through it.
+    var tls: TLSSession?
 
     init(fd: Int32, peer: IPAddress, worker: GatewayWorker) {
         self.fd = fd
@@ -93,6 +98,8 @@ final class ClientConnection: EventHandler {
 
     private func onTimeout() {
         switch phase {
+        case .handshaking:
+            handshakeFailed()  // a client that stalls mid-handshake holds a slot and OpenSSL state: cut it off
         case .idle:
             close()  // keep-alive idle: a silent close is what clients expect
         case .readingHead:
@@ -133,6 +140,8 @@ final class ClientConnection: EventHandler {
                 if (outBuf?.readableCount ?? 0) != before { progress = true }
             }
             switch phase {
+            case .handshaking:
+                if stepHandshake() { progress = true }
             case .idle, .readingHead:
                 // A client that pipelines without reading must not grow our output without bound: no new
                 // head is parsed while 64 KiB of answers wait (the write deadline then runs).
@@ -200,10 +209,13 @@ final class ClientConnection: EventHandler {
             if b.writableCount == 0 { return false }
         }
         let space = b.writableCount
-        switch Socket.read(fd, into: b.writable) {
+        let result: Socket.IOResult
+        if let tls { result = tls.socketRead(into: b.writable) } else { result = Socket.read(fd, into: b.writable) }
+        switch result {
         case .bytes(let n):
             b.writeIndex += n
-            if n < space && !peerHungUp { readReady = false }
+            // A short TLS read says nothing about the socket (one record per read): only `.wouldBlock` clears it.
+            if n < space && !peerHungUp && tls == nil { readReady = false }
             if n == 0 { return false }
             switch phase {
             case .idle:
@@ -231,6 +243,8 @@ final class ClientConnection: EventHandler {
 
     private func onPeerClosed() {
         switch phase {
+        case .handshaking:
+            close()
         case .idle, .readingHead:
             // EOF between requests, or in the middle of a head: nothing more to answer, but answers already
             // buffered (pipelined requests before a half-close) still go out before the close.
@@ -258,7 +272,9 @@ final class ClientConnection: EventHandler {
     func flush() -> Bool {
         guard let out = outBuf else { return true }
         while !out.isEmpty {
-            switch Socket.write(fd, from: out.readable) {
+            let result: Socket.IOResult
+            if let tls { result = tls.socketWrite(from: out.readable) } else { result = Socket.write(fd, from: out.readable) }
+            switch result {
             case .bytes(let n):
                 exchange.bytesSent += n
                 out.consume(n)
@@ -345,7 +361,12 @@ final class ClientConnection: EventHandler {
             up.abandon()
         }
         worker.loop.deregister(fd)
-        if reset { Socket.abort(fd) } else { Glibc.close(fd) }
+        if reset {
+            Socket.abort(fd)
+        } else {
+            tls?.shutdown()
+            Glibc.close(fd)
+        }
         if let b = inBuf {
             worker.readPool.give(b)
             inBuf = nil

@@ -7,6 +7,8 @@ import JWT
 struct Exchange {
     var active = false
     var routeIndex = -1
+    /// The admitted route, from the snapshot the request began under (a reload may replace the worker's).
+    var route: Route? = nil
     var method: HTTPMethod = .get
     var isHead = false
     var clientVersion: HTTPVersion = .http1_1
@@ -40,6 +42,8 @@ struct Exchange {
     var corsAllowed = false
     /// The gateway's own endpoint serving this request (the issuer's), for the access log.
     var local: LocalEndpoint? = nil
+    /// How the gateway decided, for the request counters (set with the rejection).
+    var decision: MetricsDecision = .allowed
 
     /// Adds the CORS headers this exchange's answer needs (each line ending in CRLF).
     func writeCORSHeaders(into out: ByteBuffer) {
@@ -54,6 +58,7 @@ struct Exchange {
     mutating func reset() {
         active = false
         routeIndex = -1
+        route = nil
         requestFraming = .none
         bodyRemaining = 0
         requestBodyDone = true
@@ -76,6 +81,7 @@ struct Exchange {
         corsOrigin.removeAll(keepingCapacity: true)
         corsAllowed = false
         local = nil
+        decision = .allowed
     }
 }
 

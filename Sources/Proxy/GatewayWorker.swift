@@ -12,6 +12,23 @@ final class SharedState: Sendable {
     let draining = Atomic<Bool>(false)
     let requests = Atomic<Int>(0)
     let perIP = ConnectionsPerIP()
+    let metrics = GatewayMetrics()
+    /// Bumped when a reload has left a plan for every worker in `plans`; each worker compares it with the
+    /// version it adopted once per loop iteration, never per request.
+    let reloadVersion = Atomic<Int>(0)
+    let reloadAcks = Atomic<Int>(0)
+    let plans = Mutex<[Int: WorkerPlan]>([:])
+}
+
+/// What one worker must change to serve a reloaded config.
+struct WorkerPlan: Sendable {
+    var snapshot: Snapshot
+    /// Listening sockets for addresses the new config added, bound by the gateway for this worker.
+    var addListeners: [(address: String, fd: Int32)]
+    /// Addresses the new config dropped: their listeners close, their established connections stay.
+    var removeAddresses: [String]
+    /// New background services, when the store or issuer changed; nil keeps the current ones.
+    var services: Services?
 }
 
 /// The gateway's background services that workers call into: both optional, both thread-safe.
@@ -25,11 +42,13 @@ struct Services: Sendable {
 final class GatewayWorker {
     let id: Int
     let loop: EventLoop
-    let snapshot: Snapshot
+    /// The config this worker serves; replaced between loop iterations by a reload. A request admitted under
+    /// one snapshot keeps what it took from it (its `Route`), so an in-flight request finishes as it began.
+    var snapshot: Snapshot
     let shared: SharedState
     let readPool: BufferPool
     let writePool: BufferPool
-    let verifier: TokenVerifier
+    var verifier: TokenVerifier
     var pools: [UpstreamPool] = []
     var listeners: [Listener] = []
     private var connections: [ClientConnection?] = []
@@ -40,10 +59,14 @@ final class GatewayWorker {
     var drainDeadline: UInt64 = .max
     var finished = false
     let accessLog: AccessLogWriter
+    let metrics: WorkerMetrics
     private var requestCounter: UInt64 = 0
     private let requestIDPrefix: [UInt8]
-    let issuerService: IssuerService?
-    let revocations: RevocationView?
+    var issuerService: IssuerService?
+    var revocations: RevocationView?
+    private var adoptedReload = 0
+    /// Listen address of each listener, for a reload that drops an address.
+    private var listenerAddresses: [ObjectIdentifier: String] = [:]
     let inbox: WorkerInbox
     /// Connections waiting for the issuer, by ticket. A connection that closes removes itself; an answer for a
     /// ticket no longer here is dropped.
@@ -59,7 +82,7 @@ final class GatewayWorker {
     var identityScratch: [UInt8] = []
     var responseScratch: [UInt8] = []
 
-    init(id: Int, snapshot: Snapshot, shared: SharedState, services: Services, listenFDs: [Int32]) throws(SystemError) {
+    init(id: Int, snapshot: Snapshot, shared: SharedState, services: Services, listenFDs: [(address: String, fd: Int32)]) throws(SystemError) {
         self.id = id
         self.snapshot = snapshot
         self.shared = shared
@@ -73,19 +96,23 @@ final class GatewayWorker {
         // cache near 8 MiB per worker while covering far more live users than one worker sees per token TTL.
         verifier = TokenVerifier(issuers: snapshot.issuers, cacheCapacity: 4096, maxTokenBytes: snapshot.limits.maxTokenBytes)
         accessLog = AccessLogWriter(snapshot.log.access)
+        metrics = WorkerMetrics(snapshot: snapshot, registry: shared.metrics)
         path.reserveCapacity(1024)
         head.headers.reserveCapacity(snapshot.limits.head.maxHeaderCount)
         responseHead.headers.reserveCapacity(snapshot.limits.head.maxHeaderCount)
         let rnd = UInt32.random(in: .min ... .max)
         requestIDPrefix = Array(hex32(rnd ^ UInt32(truncatingIfNeeded: id &* 0x9E37_79B9)).utf8)
         pools = snapshot.upstreams.map { UpstreamPool(upstream: $0, worker: self) }
-        for fd in listenFDs {
-            let l = Listener(fd: fd, worker: self)
+        adoptedReload = shared.reloadVersion.load(ordering: .acquiring)
+        for (address, fd) in listenFDs {
+            let l = Listener(fd: fd, worker: self, address: address)
             try loop.register(fd, l)
             listeners.append(l)
+            listenerAddresses[ObjectIdentifier(l)] = address
         }
         let log = accessLog
         loop.addIterationHook { log.flush() }
+        loop.addIterationHook { [unowned(unsafe) self] in self.metrics.publish(from: self) }
         loop.onWake = { [unowned(unsafe) self] in self.takeIssuerAnswers() }
     }
 
@@ -112,6 +139,12 @@ final class GatewayWorker {
     func run() {
         while !finished {
             if !draining && shared.draining.load(ordering: .relaxed) { beginDrain() }
+            let reload = shared.reloadVersion.load(ordering: .acquiring)
+            if reload != adoptedReload {
+                adoptedReload = reload
+                if let plan = shared.plans.withLock({ $0.removeValue(forKey: id) }) { adopt(plan) }
+                shared.reloadAcks.add(1, ordering: .releasing)
+            }
             loop.runOnce(maxWaitMs: draining ? 50 : 1000)
             if draining {
                 if connectionCount == 0 || loop.now >= drainDeadline {
@@ -126,7 +159,7 @@ final class GatewayWorker {
 
     // MARK: connections
 
-    func accepted(fd: Int32, address: SocketAddress) {
+    func accepted(fd: Int32, address: SocketAddress, tls: ListenerTLS? = nil) {
         let limits = snapshot.limits
         let total = shared.totalConnections.add(1, ordering: .relaxed).newValue
         if draining || connectionCount >= limits.maxConnectionsPerWorker || total > limits.maxConnections {
@@ -144,6 +177,7 @@ final class GatewayWorker {
             return
         }
         let c = ClientConnection(fd: fd, peer: peer, worker: self)
+        if let tls { c.beginHandshake(tls) }
         do {
             try loop.register(fd, c)
         } catch {
@@ -162,8 +196,8 @@ final class GatewayWorker {
         }
         connectionIndex[ObjectIdentifier(c)] = slot
         connectionCount += 1
-        // A new connection must send its first request head within the head timeout.
-        c.setDeadline(loop.now + snapshot.timeouts.requestHead)
+        // A new connection must send its first request head (on TLS: finish its handshake) within the timeout.
+        c.setDeadline(loop.now + (tls?.handshakeTimeout ?? snapshot.timeouts.requestHead))
         c.drive()
     }
 
@@ -197,6 +231,54 @@ final class GatewayWorker {
         if peerTextCache.count > 4096 { peerTextCache.removeAll(keepingCapacity: true) }
         peerTextCache[c.peer] = t
         return t
+    }
+
+    // MARK: reload
+
+    /// Serves a reloaded config from now on: new requests use the new snapshot; upstream pools whose upstream is
+    /// unchanged are kept (with their idle connections and ejection state), others retire once their busy
+    /// connections finish; the verifier and its cache are kept while no issuer or key changed.
+    private func adopt(_ plan: WorkerPlan) {
+        let old = snapshot
+        snapshot = plan.snapshot
+        metrics.adopt(snapshot: snapshot)
+        if plan.snapshot.reloadState.issuersID != old.reloadState.issuersID || plan.snapshot.issuers.profiles.count != old.issuers.profiles.count {
+            verifier = TokenVerifier(issuers: snapshot.issuers, cacheCapacity: 4096, maxTokenBytes: snapshot.limits.maxTokenBytes)
+        }
+        var kept = Set<ObjectIdentifier>()
+        var newPools: [UpstreamPool] = []
+        for upstream in snapshot.upstreams {
+            if let pool = pools.first(where: { !kept.contains(ObjectIdentifier($0)) && $0.upstream.sameDefinition(as: upstream) }) {
+                kept.insert(ObjectIdentifier(pool))
+                newPools.append(pool)
+            } else {
+                newPools.append(UpstreamPool(upstream: upstream, worker: self))
+            }
+        }
+        for pool in pools where !kept.contains(ObjectIdentifier(pool)) { pool.retire() }
+        pools = newPools
+        for address in plan.removeAddresses {
+            for l in listeners where listenerAddresses[ObjectIdentifier(l)] == address {
+                listenerAddresses.removeValue(forKey: ObjectIdentifier(l))
+                l.close()
+            }
+            listeners.removeAll { listenerAddresses[ObjectIdentifier($0)] == nil }
+        }
+        for (address, fd) in plan.addListeners {
+            let l = Listener(fd: fd, worker: self, address: address)
+            do {
+                try loop.register(fd, l)
+            } catch {
+                Glibc.close(fd)
+                continue
+            }
+            listeners.append(l)
+            listenerAddresses[ObjectIdentifier(l)] = address
+        }
+        if let services = plan.services {
+            issuerService = services.issuer
+            revocations = services.revocations.map(RevocationView.init)
+        }
     }
 
     // MARK: drain
@@ -238,10 +320,17 @@ final class GatewayWorker {
 
     func logExchange(_ c: ClientConnection) {
         shared.requests.add(1, ordering: .relaxed)
+        // An exchange admitted before a reload counts only if its route is still the one at its index.
+        let index = c.exchange.routeIndex
+        let routes = snapshot.routes.routes
+        let route = index >= 0 && index < routes.count && routes[index] === c.exchange.route ? index : -1
+        metrics.exchangeEnded(
+            route: route, local: c.exchange.local, status: c.exchange.status, decision: c.exchange.decision,
+            nanos: loop.now &- c.exchange.startNanos)
         guard accessLog.enabled else { return }
         let ex = c.exchange
-        let routeName = ex.local?.name ?? (ex.routeIndex >= 0 ? snapshot.routes.routes[ex.routeIndex].name : nil)
-        let upstreamName = ex.upstreamIndex >= 0 ? snapshot.upstreams[ex.upstreamIndex].name : nil
+        let routeName = ex.local?.name ?? ex.route?.name
+        let upstreamName = ex.upstreamIndex >= 0 ? ex.route?.upstreamName : nil
         accessLog.record(
             requestID: ex.requestID, client: peerText(of: c), method: ex.logMethod, path: ex.logPath, route: routeName,
             upstream: upstreamName, status: ex.status, bytes: ex.bytesSent + (c.outBuf?.readableCount ?? 0), durationNanos: loop.now &- ex.startNanos,
@@ -255,11 +344,27 @@ final class Listener: EventHandler {
     // unowned(unsafe): the worker owns and outlives every connection, pool and listener it creates (it
     // closes them all before it ends), and a checked unowned reference costs an atomic per access.
     unowned(unsafe) let worker: GatewayWorker
+    /// The configured listen address, as the snapshot names it.
+    let address: String
     private var open = true
+    /// The listener's TLS settings (nil: plain HTTP) as of `tlsSnapshot`: a reload may change certificates
+    /// without rebinding, and new connections then take the new ones.
+    private var tls: ListenerTLS?
+    private var tlsSnapshot: Snapshot?
 
-    init(fd: Int32, worker: GatewayWorker) {
+    init(fd: Int32, worker: GatewayWorker, address: String) {
         self.fd = fd
         self.worker = worker
+        self.address = address
+    }
+
+    private func currentTLS() -> ListenerTLS? {
+        let s = worker.snapshot
+        if s !== tlsSnapshot {
+            tlsSnapshot = s
+            tls = s.tls(forListenAddress: address)
+        }
+        return tls
     }
 
     func handleEvent(_ events: UInt32) {
@@ -267,7 +372,7 @@ final class Listener: EventHandler {
         while open {
             switch Socket.accept(fd) {
             case .accepted(let cfd, let addr):
-                worker.accepted(fd: cfd, address: addr)
+                worker.accepted(fd: cfd, address: addr, tls: currentTLS())
             case .wouldBlock:
                 return
             case .failed(let e):

@@ -43,7 +43,7 @@ public final class IssuerRuntime: Sendable {
     public init(
         settings: IssuerSettings, endpoints: [(path: [UInt8], endpoint: LocalEndpoint)], profileIndex: Int,
         loginPerIP: RateSpec, loginPerUsername: RateSpec, registerPerIP: RateSpec, cors: CORSPolicy?, jwksDocument: [UInt8],
-        firstLimiterID: Int
+        limiterIDs: (loginIP: Int, loginUser: Int, register: Int)
     ) {
         self.settings = settings
         self.endpoints = endpoints
@@ -53,9 +53,9 @@ public final class IssuerRuntime: Sendable {
         self.registerPerIP = registerPerIP
         self.cors = cors
         self.jwksDocument = jwksDocument
-        loginIPLimiter = firstLimiterID
-        loginUsernameLimiter = firstLimiterID + 1
-        registerLimiter = firstLimiterID + 2
+        loginIPLimiter = limiterIDs.loginIP
+        loginUsernameLimiter = limiterIDs.loginUser
+        registerLimiter = limiterIDs.register
     }
 
     func with(databasePath: String) -> IssuerRuntime {
@@ -64,7 +64,7 @@ public final class IssuerRuntime: Sendable {
         return IssuerRuntime(
             settings: changed, endpoints: endpoints, profileIndex: profileIndex, loginPerIP: loginPerIP,
             loginPerUsername: loginPerUsername, registerPerIP: registerPerIP, cors: cors, jwksDocument: jwksDocument,
-            firstLimiterID: loginIPLimiter)
+            limiterIDs: (loginIPLimiter, loginUsernameLimiter, registerLimiter))
     }
 
     func endpoint(for path: UnsafeRawBufferPointer) -> LocalEndpoint? {

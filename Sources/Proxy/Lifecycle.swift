@@ -1,16 +1,26 @@
-import Logging
-import Proxy
 import Glibc
 import JSON
+import Logging
+import Synchronization
 
-/// Lifecycle events (start, stop, failures) as JSON lines on stderr through swift-log.
-enum Lifecycle {
+/// Lifecycle events (start, listeners, reloads, upstream targets ejected and restored, keys refreshed) as JSON
+/// lines on stderr through swift-log. Rare by nature: never called per request.
+public enum Lifecycle {
     static let logger: Logger = {
         LoggingSystem.bootstrap { label in JSONLogHandler(label: label) }
         return Logger(label: "gateway")
     }()
 
-    static func log(_ event: String, _ fields: [String: String] = [:], level: Logger.Level = .info) {
+    private static let on = Atomic<Bool>(false)
+
+    /// Off in tests that start many gateways; on in `gateway run` and `gateway demo`.
+    public static var enabled: Bool {
+        get { on.load(ordering: .relaxed) }
+        set { on.store(newValue, ordering: .relaxed) }
+    }
+
+    public static func log(_ event: String, _ fields: [String: String] = [:], level: Logger.Level = .info) {
+        guard enabled else { return }
         var md: Logger.Metadata = [:]
         for (k, v) in fields { md[k] = .string(v) }
         logger.log(level: level, Logger.Message(stringLiteral: event), metadata: md)

@@ -23,6 +23,9 @@ enum Rejection {
     case lengthRequired
     /// The issuer's queue of password checks is full.
     case issuerBusy
+    /// The route's issuer takes its keys from a remote JWK Set that is not available (not fetched yet,
+    /// or expired past max_stale): the gateway cannot judge the token, which is not the client's fault.
+    case keysUnavailable
     case forbidden(missing: [String])
     case upstreamUnavailable
     case badUpstreamResponse
@@ -43,6 +46,7 @@ enum Rejection {
         case .unsupportedMediaType: return 415
         case .lengthRequired: return 411
         case .issuerBusy: return 503
+        case .keysUnavailable: return 503
         case .forbidden: return 403
         case .upstreamUnavailable, .badUpstreamResponse: return 502
         case .upstreamTimeout: return 504
@@ -67,6 +71,7 @@ enum Rejection {
         case .unsupportedMediaType: return "unsupported_media_type"
         case .lengthRequired: return "length_required"
         case .issuerBusy: return "issuer_busy"
+        case .keysUnavailable: return "keys_unavailable"
         case .forbidden: return "insufficient_role"
         case .upstreamUnavailable: return "upstream_unavailable"
         case .badUpstreamResponse: return "bad_upstream_response"
@@ -93,6 +98,7 @@ enum Rejection {
         case .unsupportedMediaType: return "The request body must be JSON (Content-Type: application/json)."
         case .lengthRequired: return "The request body must have a Content-Length."
         case .issuerBusy: return "Too many sign-ins are being checked right now; retry shortly."
+        case .keysUnavailable: return "The keys to verify this route's tokens are not available yet; retry shortly."
         case .forbidden(let missing):
             return missing.isEmpty ? "The token does not grant access to this route." : "The token lacks what this route requires: \(missing.joined(separator: ", "))."
         case .upstreamUnavailable: return "The upstream service could not be reached."
@@ -180,6 +186,8 @@ enum ResponseWriter {
             }
         case .issuerBusy:
             out.append("\r\nRetry-After: 1")
+        case .keysUnavailable:
+            out.append("\r\nRetry-After: 5")
         default:
             break
         }

@@ -26,6 +26,8 @@ public final class Route: Sendable {
     /// Lower-case host (without port) the request's Host must name; nil means any.
     public let host: [UInt8]?
     public let upstream: Int
+    /// For logs: the upstream's name in the snapshot this route belongs to.
+    public let upstreamName: String
     public let policy: RoutePolicy
     public let tokenCookie: [UInt8]?
     public let tokenQuery: [UInt8]?
@@ -41,7 +43,7 @@ public final class Route: Sendable {
         name: String, match: PathMatch, methods: [[UInt8]] = [], host: [UInt8]? = nil, upstream: Int,
         policy: RoutePolicy, tokenCookie: [UInt8]? = nil, tokenQuery: [UInt8]? = nil, forwardAuthorization: Bool = false,
         allowEncodedSlash: Bool = false, ipLimit: Limit = .off, subjectLimit: Limit = .off, rateLimitHeaders: Bool = false,
-        maxBodyBytes: Int = 10 << 20, cors: CORSPolicy? = nil
+        maxBodyBytes: Int = 10 << 20, cors: CORSPolicy? = nil, upstreamName: String = ""
     ) {
         self.name = name
         self.match = match
@@ -58,6 +60,7 @@ public final class Route: Sendable {
         self.rateLimitHeaders = rateLimitHeaders
         self.maxBodyBytes = maxBodyBytes
         self.cors = cors
+        self.upstreamName = upstreamName
     }
 
     func matchesPath(_ path: UnsafeRawBufferPointer) -> Bool {

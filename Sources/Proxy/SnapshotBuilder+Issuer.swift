@@ -55,8 +55,8 @@ extension SnapshotBuilder {
     }
 
     static func issuerRuntime(
-        _ ic: IssuerSectionConfig, parts: IssuerParts, profileIndex: Int, store: StoreSettings, firstLimiterID: Int,
-        cpus: Int
+        _ ic: IssuerSectionConfig, parts: IssuerParts, profileIndex: Int, store: StoreSettings,
+        limiterIDs: (loginIP: Int, loginUser: Int, register: Int), cpus: Int
     ) -> Result<IssuerRuntime, IssuerProblem> {
         let limits = (ic.loginLimitPerIP, ic.loginLimitPerUsername, ic.registerLimit)
         guard let perIP = rateSpec(limits.0), let perUsername = rateSpec(limits.1), let register = rateSpec(limits.2) else {
@@ -79,7 +79,7 @@ extension SnapshotBuilder {
         return .success(IssuerRuntime(
             settings: settings, endpoints: endpoints, profileIndex: profileIndex, loginPerIP: perIP,
             loginPerUsername: perUsername, registerPerIP: register, cors: ic.cors.map { corsPolicy($0) }, jwksDocument: parts.jwks,
-            firstLimiterID: firstLimiterID))
+            limiterIDs: limiterIDs))
     }
 
     static func corsPolicy(_ c: CORSConfig) -> CORSPolicy {

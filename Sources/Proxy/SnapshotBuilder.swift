@@ -3,6 +3,7 @@ import EventLoop
 import Glibc
 import HTTP1
 import JWT
+import KeyFetch
 import Policy
 import RateLimit
 
@@ -10,10 +11,17 @@ import RateLimit
 /// JWKS files), resolves addresses and compiles routes. Every problem is reported with its JSON path, all
 /// at once, in the same form as the config decoder's, so `gateway check` shows one list.
 public enum SnapshotBuilder {
+    /// With `previous` (a reload), the rate-limit buckets of unchanged limits and the issuers of unchanged keys
+    /// carry over; see `ReloadState`.
     public static func build(
-        _ config: GatewayConfig, environment: (String) -> String? = { getenv($0).map { String(cString: $0) } }
+        _ config: GatewayConfig, environment: (String) -> String? = { getenv($0).map { String(cString: $0) } },
+        previous: Snapshot? = nil
     ) -> Result<Snapshot, ConfigErrors> {
         var problems: [ConfigProblem] = []
+        var remoteSources: [RemoteKeySource] = []
+        let issuersSource = issuersSource(config, environment: environment)
+        let keepIssuers = previous.map { $0.reloadState.issuersSource == issuersSource } ?? false
+        var limiterIDs = LimiterIDs(previous: previous?.reloadState.limiterIDs ?? [:])
 
         var listen: [SocketAddress] = []
         for (i, hp) in config.listen.enumerated() {
@@ -54,6 +62,7 @@ public enum SnapshotBuilder {
                 }
             }
             var up = Upstream(name: u.name, targets: targets)
+            up.tls = upstreamTLS(u, problems: &problems)
             up.maxIdlePerTarget = u.maxIdle
             up.idleTimeout = u.idleTimeout.nanoseconds
             up.connectTimeout = u.connectTimeout.nanoseconds
@@ -75,12 +84,23 @@ public enum SnapshotBuilder {
             }
             let roles = claimPath(issuer.rolesClaim)
             let scopes = claimPath(issuer.scopesClaim)
+            let remote = remoteKeySource(issuer, previous: previous)
+            if let remote { remoteSources.append(remote) }
             profiles.append(IssuerProfile(
                 name: issuer.name, issuer: issuer.iss, audiences: issuer.audiences, keys: keys,
                 leeway: Int64(issuer.leeway.components.seconds), requireExp: issuer.requireExp,
                 maxAge: issuer.maxAge.map { Int64($0.components.seconds) }, requiredTyp: issuer.typ,
                 rolesClaim: roles, scopesClaim: scopes,
-                identityHeaders: issuer.identityHeaders.map { (header: $0.name, claim: claimPath($0.claim)) }))
+                identityHeaders: issuer.identityHeaders.map { (header: $0.name, claim: claimPath($0.claim)) },
+                keySet: remote?.keySet))
+        }
+        var keyFetcher: KeyFetcher? = nil
+        if !remoteSources.isEmpty {
+            do throws(KeyFetchError) {
+                keyFetcher = try KeyFetcher(sources: remoteSources, log: { event, fields in Lifecycle.log(event, fields) })
+            } catch {
+                problems.append(ConfigProblem(path: "issuers", message: error.message))
+            }
         }
         var issuerNames = config.issuers.map(\.name)
         var builtIn: IssuerParts? = nil
@@ -96,6 +116,8 @@ public enum SnapshotBuilder {
         }
         let issuerSet = IssuerSet(profiles)
 
+        let listenTLS = listenerTLS(config.listeners, problems: &problems)
+
         var cidrs: [CIDR] = []
         for (i, block) in config.rateLimit.trustedProxies.enumerated() {
             if let c = CIDR(parsing: block.text) { cidrs.append(c) } else {
@@ -103,12 +125,17 @@ public enum SnapshotBuilder {
             }
         }
         let defaultSpec = config.rateLimit.defaultLimit.flatMap { rateSpec($0) }
-        let rateLimit = RateLimitSettings(
-            limiter: RateLimiter(maxKeys: config.rateLimit.maxKeys), defaultSpec: defaultSpec,
+        let defaultLimiterID = config.rateLimit.defaultLimit.map { limiterIDs.id("default", $0) } ?? -1
+        // The buckets live in the limiter: keeping it across a reload keeps every client's debt.
+        let limiter = previous.flatMap { $0.rateLimit.maxKeys == config.rateLimit.maxKeys ? $0.rateLimit.limiter : nil }
+        var rateLimit = RateLimitSettings(
+            limiter: limiter ?? RateLimiter(maxKeys: config.rateLimit.maxKeys), defaultSpec: defaultSpec,
             trustedProxies: TrustedProxies(cidrs), ipv6Prefix: config.rateLimit.ipv6Prefix, headers: config.rateLimit.headers)
+        rateLimit.maxKeys = config.rateLimit.maxKeys
+        rateLimit.defaultLimiterID = defaultLimiterID
 
         var routes: [Route] = []
-        for (i, rc) in config.routes.enumerated() {
+        for rc in config.routes {
             guard let upstreamIndex = config.upstreams.firstIndex(where: { $0.name == rc.upstream }) else { continue }
             let match: Route.PathMatch
             switch rc.match {
@@ -121,12 +148,12 @@ public enum SnapshotBuilder {
             var headers = config.rateLimit.headers
             switch rc.rateLimit {
             case .inherit:
-                if let d = defaultSpec { ipLimit = .limited(d, limiterID: 0) }
+                if let d = defaultSpec { ipLimit = .limited(d, limiterID: defaultLimiterID) }
             case .disabled:
                 break
             case .custom(let l):
-                if let s = rateSpec(l.perClient) { ipLimit = .limited(s, limiterID: 1 + 2 * i) }
-                if let b = l.bySubject, let s = rateSpec(b) { subjectLimit = .limited(s, limiterID: 2 + 2 * i) }
+                if let s = rateSpec(l.perClient) { ipLimit = .limited(s, limiterID: limiterIDs.id("route \(rc.name) ip", l.perClient)) }
+                if let b = l.bySubject, let s = rateSpec(b) { subjectLimit = .limited(s, limiterID: limiterIDs.id("route \(rc.name) sub", b)) }
                 if let h = l.headers { headers = h }
             }
             routes.append(Route(
@@ -135,14 +162,15 @@ public enum SnapshotBuilder {
                 tokenCookie: rc.token.cookie.map { Array($0.utf8) }, tokenQuery: rc.token.query.map { Array($0.utf8) },
                 forwardAuthorization: rc.forwardAuthorization, allowEncodedSlash: rc.allowEncodedSlash,
                 ipLimit: ipLimit, subjectLimit: subjectLimit, rateLimitHeaders: headers, maxBodyBytes: rc.maxBodyBytes,
-                cors: rc.cors.map { corsPolicy($0) }))
+                cors: rc.cors.map { corsPolicy($0) }, upstreamName: rc.upstream))
         }
 
         let store = storeSettings(config)
         var issuer: IssuerRuntime? = nil
         if let ic = config.issuer, let parts = builtIn, let store {
             switch issuerRuntime(
-                ic, parts: parts, profileIndex: profiles.count - 1, store: store, firstLimiterID: 1 + 2 * config.routes.count,
+                ic, parts: parts, profileIndex: profiles.count - 1, store: store,
+                limiterIDs: (limiterIDs.id("issuer login ip", ic.loginLimitPerIP), limiterIDs.id("issuer login user", ic.loginLimitPerUsername), limiterIDs.id("issuer register ip", ic.registerLimit)),
                 cpus: max(1, CPU.available))
             {
             case .success(let runtime): issuer = runtime
@@ -159,10 +187,17 @@ public enum SnapshotBuilder {
         }
 
         if !problems.isEmpty { return .failure(ConfigErrors(problems: problems)) }
+        var reloadState = ReloadState()
+        reloadState.issuersSource = issuersSource
+        reloadState.limiterIDs = limiterIDs.assigned
+        reloadState.servicesSource = [Array(String(describing: config.store).utf8), Array(String(describing: config.issuer).utf8)]
+            + (config.issuer == nil ? [] : [issuersSource.last ?? []])
+        reloadState.issuersID = (previous?.reloadState.issuersID ?? 0) + (keepIssuers ? 0 : 1)
         return .success(Snapshot(
             listen: listen, workers: workers, realm: config.realm, limits: limits, timeouts: timeouts,
-            upstreams: upstreams, routes: RouteTable(routes), issuers: issuerSet, rateLimit: rateLimit, log: log,
-            issuer: issuer, store: store))
+            upstreams: upstreams, routes: RouteTable(routes), issuers: keepIssuers ? previous?.issuers ?? issuerSet : issuerSet,
+            rateLimit: rateLimit, log: log, issuer: issuer, store: store, reloadState: reloadState,
+            listenTLS: listenTLS, keyFetcher: keyFetcher))
     }
 
     /// A claim path from the config, read with the JWT module's parser so that a bracketed segment keeps its
@@ -230,6 +265,9 @@ public enum SnapshotBuilder {
             } catch {
                 return .failure(KeyProblem(suffix: ".public_key", message: "\(file.original): \(error.message)"))
             }
+        case .jwksURI:
+            // Fetched at run time into the issuer's key set.
+            return .success([])
         case .jwksFile(let file, let algs):
             guard let doc = readFile(file.resolved) else {
                 return .failure(KeyProblem(suffix: ".jwks_file", message: "cannot read \(file.original)"))

@@ -54,7 +54,7 @@ public struct TokenMinter {
                     key = try KeyLoader.privateKeyPEM(pem, algorithm: SnapshotBuilder.algorithm(alg), kid: k.kid)
                     return
                 } catch { lastError = error.message }
-            case .jwksFile:
+            case .jwksFile, .jwksURI:
                 continue
             }
         }

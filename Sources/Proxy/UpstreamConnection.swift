@@ -1,6 +1,7 @@
 import EventLoop
 import Glibc
 import HTTP1
+import TLS
 
 /// One connection to an upstream target. While a request is in flight it is attached to a client
 /// connection, which drives both directions; otherwise it waits in its pool.
@@ -35,13 +36,18 @@ final class UpstreamConnection: EventHandler {
     var keepAlive = true
     var deadline: UInt64 = .max
     var queuedDeadline: UInt64 = .max
+    /// When the current request was handed to this connection, for the upstream response-time histogram.
+    var requestStartNanos: UInt64 = 0
+    /// The TLS session to an `https://` target, from the end of the TCP connect on; reads and writes go through it.
+    var tls: TLSSession?
 
     init(fd: Int32, targetIndex: Int, connected: Bool, pool: UpstreamPool, worker: GatewayWorker) {
         self.fd = fd
         self.targetIndex = targetIndex
         self.pool = pool
         self.worker = worker
-        phase = connected ? .active : .connecting
+        // An https target is still connecting after the TCP connect: its handshake comes first.
+        phase = connected && pool.upstream.tls(forTarget: targetIndex) == nil ? .active : .connecting
         writeBlocked = !connected
         parser = ResponseHeadParser(limits: worker.snapshot.limits.head)
     }
@@ -54,10 +60,18 @@ final class UpstreamConnection: EventHandler {
         if events & (IOEvents.writable | IOEvents.error | IOEvents.hangup) != 0 { writeBlocked = false }
         switch phase {
         case .connecting:
+            if let tls {
+                stepHandshake(tls)
+                return
+            }
             guard events & (IOEvents.writable | IOEvents.error | IOEvents.hangup) != 0 else { return }
             let err = Socket.pendingError(fd)
             if err != 0 {
                 connectFailed(timedOut: false)
+                return
+            }
+            if let target = pool.upstream.tls(forTarget: targetIndex) {
+                startHandshake(target)
                 return
             }
             phase = .active
@@ -89,6 +103,7 @@ final class UpstreamConnection: EventHandler {
         case .active:
             let c = client
             detach()
+            pool.stats.failed(.timeout)
             pool.recordFailure(targetIndex, now: now)
             close()
             c?.upstreamFailed(.upstreamTimeout)
@@ -120,6 +135,7 @@ final class UpstreamConnection: EventHandler {
     var requestSpace: Int { out?.writableCount ?? 0 }
 
     func requestStarted(now: UInt64) {
+        requestStartNanos = now
         responseBytesSeen = false
         requestFullySent = false
         headDone = false
@@ -136,7 +152,9 @@ final class UpstreamConnection: EventHandler {
         guard phase == .active, !writeBlocked, let b = out, !b.isEmpty else { return false }
         var wrote = false
         while !b.isEmpty {
-            switch Socket.write(fd, from: b.readable) {
+            let result: Socket.IOResult
+            if let tls { result = tls.socketWrite(from: b.readable) } else { result = Socket.write(fd, from: b.readable) }
+            switch result {
             case .bytes(let n):
                 if n > 0 && !wrote {
                     wrote = true
@@ -201,9 +219,12 @@ final class UpstreamConnection: EventHandler {
             if !headDone && b.capacity < limit { b.grow(to: limit) } else { return false }
         }
         let space = b.writableCount
-        switch Socket.read(fd, into: b.writable) {
+        let result: Socket.IOResult
+        if let tls { result = tls.socketRead(into: b.writable) } else { result = Socket.read(fd, into: b.writable) }
+        switch result {
         case .bytes(let n):
-            if n < space && !peerHungUp { readReady = false }
+            // A short TLS read says nothing about the socket (one record per read): only `.wouldBlock` clears it.
+            if n < space && !peerHungUp && tls == nil { readReady = false }
             b.writeIndex += n
             if n > 0 {
                 if !responseBytesSeen {
@@ -251,6 +272,7 @@ final class UpstreamConnection: EventHandler {
             return
         }
         // Truncated head or body: the client must see the truncation, never a shortened body as complete.
+        pool.stats.failed(.badResponse)
         detach()
         close()
         if c.exchange.responseStarted { c.abort() } else { c.upstreamFailed(.badUpstreamResponse) }
@@ -268,7 +290,10 @@ final class UpstreamConnection: EventHandler {
         out = nil
         detach()
         close()
-        if !replay { pool.recordFailure(targetIndex, now: worker.loop.now) }
+        if !replay {
+            pool.stats.failed(.badResponse)
+            pool.recordFailure(targetIndex, now: worker.loop.now)
+        }
         if replay, let buffered {
             c.exchange.retried = true
             buffered.readIndex = 0
@@ -288,6 +313,7 @@ final class UpstreamConnection: EventHandler {
     }
 
     func connectFailed(timedOut: Bool) {
+        pool.stats.failed(.connect)
         pool.recordFailure(targetIndex, now: worker.loop.now)
         guard let c = client else {
             close()
@@ -317,6 +343,7 @@ final class UpstreamConnection: EventHandler {
             case .needMore:
                 return false
             case .invalid:
+                pool.stats.failed(.badResponse)
                 detach()
                 close()
                 c.upstreamFailed(.badUpstreamResponse)
@@ -414,6 +441,7 @@ final class UpstreamConnection: EventHandler {
         let canReuse = reusable && !leftover && !peerHungUp && c.exchange.requestBodyDone && (out?.isEmpty ?? true)
             && !worker.draining
         pool.recordSuccess(targetIndex)
+        pool.stats.responded(nanos: worker.loop.now &- requestStartNanos)
         detach()
         if canReuse {
             pool.release(self)
@@ -441,6 +469,7 @@ final class UpstreamConnection: EventHandler {
         let wasIdle = phase == .idle
         phase = .closed
         worker.loop.deregister(fd)
+        tls?.shutdown()
         Glibc.close(fd)
         releaseBuffers()
         pool.closed(self, wasIdle: wasIdle)
@@ -468,7 +497,8 @@ final class UpstreamConnection: EventHandler {
     }
 
     func activate(for c: ClientConnection) {
-        phase = .active
+        // A new connection still connecting (TCP or TLS) stays so; a pooled one is ready.
+        if phase != .connecting { phase = .active }
         client = c
         deadline = .max
     }

@@ -17,6 +17,8 @@ final class UpstreamPool {
     private(set) var openCount = 0
     private(set) var connectFailures = 0
     private(set) var ejections = 0
+    let stats: UpstreamStats
+    private(set) var retired = false
 
     init(upstream: Upstream, worker: GatewayWorker) {
         self.upstream = upstream
@@ -24,6 +26,7 @@ final class UpstreamPool {
         idle = Array(repeating: [], count: upstream.targets.count)
         failures = Array(repeating: 0, count: upstream.targets.count)
         ejectedUntil = Array(repeating: 0, count: upstream.targets.count)
+        stats = worker.metrics.upstreamStats(for: upstream)
     }
 
     var idleCount: Int { idle.reduce(0) { $0 + $1.count } }
@@ -84,6 +87,7 @@ final class UpstreamPool {
             fd = f
             connected = false
         case .failed:
+            stats.failed(.connect)
             recordFailure(t, now: worker.loop.now)
             return nil
         }
@@ -100,9 +104,15 @@ final class UpstreamPool {
         return conn
     }
 
+    /// A reload replaced this pool: its idle connections close now, its busy ones when their exchange ends.
+    func retire() {
+        retired = true
+        closeIdle()
+    }
+
     func release(_ conn: UpstreamConnection) {
         let t = conn.targetIndex
-        if idle[t].count >= upstream.maxIdlePerTarget {
+        if retired || idle[t].count >= upstream.maxIdlePerTarget {
             conn.close()
             return
         }
@@ -119,14 +129,26 @@ final class UpstreamPool {
 
     func recordSuccess(_ t: Int) {
         failures[t] = 0
+        if ejectedUntil[t] != 0 {
+            ejectedUntil[t] = 0
+            Lifecycle.log("upstream_target_restored", ["upstream": upstream.name, "target": upstream.targets[t].description, "worker": "\(worker.id)"])
+        }
     }
 
     func recordFailure(_ t: Int, now: UInt64) {
         connectFailures += 1
         failures[t] += 1
         if failures[t] >= upstream.ejectAfter {
-            if ejectedUntil[t] <= now { ejections += 1 }
+            if ejectedUntil[t] <= now {
+                ejections += 1
+                stats.ejected()
+                Lifecycle.log(
+                    "upstream_target_ejected",
+                    ["upstream": upstream.name, "target": upstream.targets[t].description, "worker": "\(worker.id)",
+                     "for_seconds": "\(upstream.ejectFor / 1_000_000_000)"], level: .warning)
+            }
             ejectedUntil[t] = now + upstream.ejectFor
+            stats.allEjected(until: ejectedUntil.min() ?? 0)
             failures[t] = 0
         }
     }

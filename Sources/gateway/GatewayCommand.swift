@@ -10,7 +10,7 @@ struct GatewayCommand: ParsableCommand {
             to validate your own config and `gateway run` to serve it.
             """,
         version: GatewayVersion.string,
-        subcommands: [RunCommand.self, CheckCommand.self, DemoCommand.self, ExplainCommand.self, TokenCommand.self, SchemaCommand.self, LoadCommand.self, BenchCommand.self,
+        subcommands: [RunCommand.self, ReloadCommand.self, CheckCommand.self, DemoCommand.self, ExplainCommand.self, TokenCommand.self, SchemaCommand.self, LoadCommand.self, BenchCommand.self,
             UserCommand.self, RevokeCommand.self]
     )
 }
