@@ -39,7 +39,9 @@ routes = []
 for i in range(n):
     auth = "public" if i % 2 == 0 else "authenticated"
     name = f"r{i}" if i != n - 1 else f"r{i}-gen{gen}"
-    routes.append({"name": name, "prefix": f"/r{i}", "upstream": "legacy", "auth": auth,
+    # The loaded route fronts the example API's /api/secure; the others only fill the table.
+    prefix = "/api" if i == n // 2 - 1 else f"/r{i}"
+    routes.append({"name": name, "prefix": prefix, "upstream": "legacy", "auth": auth,
                    "rate_limit": {"rate": "1000000/s", "burst": 1000000}})
 config = {
     "listen": f"127.0.0.1:{gw}", "workers": 1, "pid_file": pid,
@@ -64,7 +66,7 @@ grep -q '"event":"started"' "$WORK/gateway.log" || { echo "bench-reload: the gat
 
 DURATION=$((RELOADS + 4))
 echo "== $RELOADS reloads of a $ROUTES-route config under load (gateway CPU 0; load and upstream CPU 1; ${DURATION}s)"
-timeout $((DURATION + 30)) taskset -c 1 "$BIN/gateway" load "http://127.0.0.1:$GW_PORT/r$((ROUTES / 2 - 1))/x" \
+timeout $((DURATION + 30)) taskset -c 1 "$BIN/gateway" load "http://127.0.0.1:$GW_PORT/api/secure" \
     --config "$WORK/gateway.json" --issuer bench --tokens valid:100 --connections 32 --threads 1 \
     --duration "${DURATION}s" --json "$WORK/load.json" >"$WORK/load.txt" 2>&1 &
 LOAD=$!

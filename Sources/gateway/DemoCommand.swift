@@ -23,6 +23,7 @@ struct DemoCommand: ParsableCommand {
     var database: String?
 
     func run() throws {
+        Lifecycle.enabled = true
         if getenv("GATEWAY_DEMO_SECRET") == nil {
             setenv("GATEWAY_DEMO_SECRET", Self.randomText(groups: 8), 1)
         }
