@@ -83,6 +83,7 @@ let package = Package(
         .testTarget(name: "ConfigTests", dependencies: ["Config", "JSON"], swiftSettings: swiftSettings),
         .testTarget(name: "StoreTests", dependencies: ["Store"], swiftSettings: swiftSettings),
         .testTarget(name: "IssuerTests", dependencies: ["Issuer", "Store", "JWT", "JSON"], swiftSettings: swiftSettings),
+        .testTarget(name: "TLSTests", dependencies: ["TLS", "COpenSSL"], swiftSettings: swiftSettings),
         .testTarget(name: "KeyFetchTests", dependencies: ["KeyFetch", "JWT", "JSON", "EventLoop", "TLS"], swiftSettings: swiftSettings),
         .testTarget(name: "LoadTestTests", dependencies: ["LoadTest", "EventLoop", "HTTP1", "JWT", "JSON"], swiftSettings: swiftSettings),
         .testTarget(

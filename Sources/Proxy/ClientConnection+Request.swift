@@ -123,7 +123,7 @@ extension ClientConnection {
             dropQuery: worker.tokenQueryParameter, route: route, token: token, peerText: worker.peerText(of: self),
             requestID: exchange.requestID, identityNames: snap.identityHeaderNames,
             issuers: snap.issuers, targetHost: snap.upstreams[route.upstream].targets[up.targetIndex].description,
-            scratch: &worker.identityScratch, into: out)
+            secure: tls != nil, scratch: &worker.identityScratch, into: out)
         b.consume(head.headLength)
 
         switch head.framing {

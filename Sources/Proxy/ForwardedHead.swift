@@ -10,7 +10,8 @@ enum ForwardedHead {
     static func write(
         head: RequestHead, bytes: UnsafeRawBufferPointer, path: [UInt8], queryStart: Int?, dropQuery: Range<Int>?,
         route: Route, token: VerifiedToken?, peerText: [UInt8], requestID: [UInt8], identityNames: [[UInt8]],
-        issuers: IssuerSet, targetHost: @autoclosure () -> String, scratch: inout [UInt8], into out: ByteBuffer
+        issuers: IssuerSet, targetHost: @autoclosure () -> String, secure: Bool = false, scratch: inout [UInt8],
+        into out: ByteBuffer
     ) {
         out.append(UnsafeRawBufferPointer(rebasing: bytes[head.methodRange]))
         out.append(byte: 0x20)
@@ -64,7 +65,8 @@ enum ForwardedHead {
             }
         }
         out.append(peerText)
-        out.append("\r\nX-Forwarded-Proto: http")
+        // The scheme the client used with the gateway: an API behind it builds redirects and secure cookies from it.
+        out.append(secure ? "\r\nX-Forwarded-Proto: https" : "\r\nX-Forwarded-Proto: http")
         if head.hostIndex >= 0 {
             out.append("\r\nX-Forwarded-Host: ")
             out.append(UnsafeRawBufferPointer(rebasing: bytes[head.headers[head.hostIndex].value]))

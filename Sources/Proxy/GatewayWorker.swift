@@ -198,7 +198,9 @@ final class GatewayWorker {
         connectionCount += 1
         // A new connection must send its first request head (on TLS: finish its handshake) within the timeout.
         c.setDeadline(loop.now + (tls?.handshakeTimeout ?? snapshot.timeouts.requestHead))
-        c.drive()
+        // A handshake step costs a signature (up to a millisecond for RSA): it waits for the connection's
+        // first event, so accepting stays cheap and new handshakes take turns with established connections.
+        if tls == nil { c.drive() }
     }
 
     func connectionClosed(_ c: ClientConnection) {
@@ -367,11 +369,28 @@ final class Listener: EventHandler {
         return tls
     }
 
+    /// Accepts per turn of the loop. Clients that reconnect as fast as they are served (a TLS client is done
+    /// once our first handshake flight reaches it) would otherwise keep this loop busy forever, while the
+    /// events of the connections already accepted (their Finished, their close) wait and the per-address
+    /// limit fills with connections that are in fact gone.
+    private static let acceptBatch = 64
+
     func handleEvent(_ events: UInt32) {
-        // Edge-triggered: accept until the backlog is empty.
+        acceptPending()
+    }
+
+    /// Edge-triggered: accepts until the backlog is empty or a batch is done; after a full batch a timer due
+    /// at once (so the loop first waits for, and handles, the other sockets' events) continues.
+    private func acceptPending() {
+        var accepted = 0
         while open {
+            if accepted == Self.acceptBatch {
+                worker.loop.schedule(fd, at: worker.loop.now + 1)
+                return
+            }
             switch Socket.accept(fd) {
             case .accepted(let cfd, let addr):
+                accepted += 1
                 worker.accepted(fd: cfd, address: addr, tls: currentTLS())
             case .wouldBlock:
                 return
@@ -383,7 +402,9 @@ final class Listener: EventHandler {
         }
     }
 
-    func handleTimer(now: UInt64) {}
+    func handleTimer(now: UInt64) {
+        acceptPending()
+    }
 
     func close() {
         guard open else { return }

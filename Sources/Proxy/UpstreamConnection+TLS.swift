@@ -1,4 +1,5 @@
 import EventLoop
+import Logging
 import TLS
 
 /// The TLS handshake to an `https://` target. It is part of connecting: the connect timeout covers it, and
@@ -29,7 +30,14 @@ extension UpstreamConnection {
             return
         case .wantWrite:
             writeBlocked = true
-        case .failed:
+        case .failed(let why):
+            // The reason (an unknown CA, a name mismatch, an expired certificate) is what the operator must
+            // fix; ejection bounds these lines to a few per target and worker per ejection period.
+            Lifecycle.log(
+                "upstream_tls_failed",
+                ["upstream": pool.upstream.name, "target": pool.upstream.targets[targetIndex].description, "error": why,
+                 "worker": "\(worker.id)"],
+                level: .warning)
             connectFailed(timedOut: false)
         }
     }

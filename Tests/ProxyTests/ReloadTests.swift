@@ -227,3 +227,43 @@ func freePort() throws -> UInt16 {
     guard bound else { throw GatewayHarness.StartError(description: "no free port") }
     return UInt16(bigEndian: addr.sin_port)
 }
+
+@Suite("Hot reload: certificates", .serialized)
+struct CertificateReloadTests {
+    static func config(cert: String, key: String) -> String {
+        ReloadTests.config(
+            routes: ReloadTests.routeA,
+            listen: #"{"address": "127.0.0.1:0", "tls": {"cert": "\#(cert)", "key": "\#(key)", "handshake_timeout": "2s"}}"#)
+    }
+
+    /// curl's exit status for https://NAME on the gateway's port, verified against the test CA.
+    static func curl(_ name: String, port: UInt16, ca: String) throws -> Int32 {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        p.arguments = ["-sS", "-o", "/dev/null", "--max-time", "10", "--cacert", ca, "--resolve", "\(name):\(port):127.0.0.1", "https://\(name):\(port)/a/x"]
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        p.waitUntilExit()
+        return p.terminationStatus
+    }
+
+    @Test("a reload serves new certificates to new connections; a bad certificate keeps the old one")
+    func certificatesReload() throws {
+        let certs = TLSCertificateSet.shared
+        let f = try ReloadFixture(Self.config(cert: certs.path("localhost.pem"), key: certs.path("localhost.key")))
+        defer { f.stop() }
+        let ca = certs.path("ca.pem")
+        #expect(try Self.curl("localhost", port: f.port, ca: ca) == 0)
+        #expect(try Self.curl("api.test", port: f.port, ca: ca) != 0)
+
+        let report = try f.reload(Self.config(cert: certs.path("api.pem"), key: certs.path("api.key")))
+        #expect(report.ok, "\(report.message) \(report.problems)")
+        #expect(try Self.curl("api.test", port: f.port, ca: ca) == 0)
+
+        let bad = try f.reload(Self.config(cert: certs.path("api.pem"), key: certs.path("localhost.key")))
+        #expect(!bad.ok)
+        #expect(bad.problems.contains { $0.hasPrefix("listen.tls") })
+        #expect(try Self.curl("api.test", port: f.port, ca: ca) == 0)
+    }
+}
