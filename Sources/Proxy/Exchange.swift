@@ -74,11 +74,11 @@ struct Exchange {
         upstreamIndex = -1
         targetIndex = -1
         requestID.removeAll(keepingCapacity: true)
-        logMethod.removeAll(keepingCapacity: true)
-        logPath.removeAll(keepingCapacity: true)
+        if !logMethod.isEmpty { logMethod.removeAll(keepingCapacity: true) }
+        if !logPath.isEmpty { logPath.removeAll(keepingCapacity: true) }
         subject = nil
         cors = nil
-        corsOrigin.removeAll(keepingCapacity: true)
+        if !corsOrigin.isEmpty { corsOrigin.removeAll(keepingCapacity: true) }
         corsAllowed = false
         local = nil
         decision = .allowed

@@ -65,6 +65,7 @@ final class GatewayWorker {
     var issuerService: IssuerService?
     var revocations: RevocationView?
     private var adoptedReload = 0
+    private var lastMetricsPublish: UInt64 = 0
     /// Listen address of each listener, for a reload that drops an address.
     private var listenerAddresses: [ObjectIdentifier: String] = [:]
     let inbox: WorkerInbox
@@ -112,7 +113,16 @@ final class GatewayWorker {
         }
         let log = accessLog
         loop.addIterationHook { log.flush() }
-        loop.addIterationHook { [unowned(unsafe) self] in self.metrics.publish(from: self) }
+        // The gauges (open connections, pool sizes, cache counters) are copied for the scraper at most every
+        // 100 ms: copied on every loop turn they cost ~330 instructions, a third of a request's growth at low
+        // concurrency (callgrind). Counters of requests are exact at once; only these gauges may lag.
+        loop.addIterationHook { [unowned(unsafe) self] in
+            let now = self.loop.now
+            if now &- self.lastMetricsPublish >= 100_000_000 {
+                self.lastMetricsPublish = now
+                self.metrics.publish(from: self)
+            }
+        }
         loop.onWake = { [unowned(unsafe) self] in self.takeIssuerAnswers() }
     }
 

@@ -17,11 +17,12 @@ enum ResponseHeadWriter {
         case .contentLength: framing = .contentLength
         case .chunked, .untilClose: framing = c.exchange.clientVersion == .http1_1 ? .chunked : .untilClose
         }
-        let ex = c.exchange
+        let isHead = c.exchange.isHead
+        let hasCORS = c.exchange.cors != nil
         c.exchange.responseFraming = framing
         c.exchange.status = head.status
         c.exchange.responseStarted = true
-        let keep = ex.clientKeepAlive && framing != .untilClose && !c.closeAfterResponse && !c.worker.draining && ex.requestBodyDone
+        let keep = c.exchange.clientKeepAlive && framing != .untilClose && !c.closeAfterResponse && !c.worker.draining && c.exchange.requestBodyDone
 
         out.append("HTTP/1.1 ")
         out.appendDecimal(head.status)
@@ -35,13 +36,13 @@ enum ResponseHeadWriter {
                 continue
             case .contentLength:
                 // Kept for a Content-Length body, and for HEAD/304 where it describes the representation.
-                if framing != .contentLength && !(framing == .none && (ex.isHead || head.status == 304)) { continue }
+                if framing != .contentLength && !(framing == .none && (isHead || head.status == 304)) { continue }
             case .xRequestId:
                 sawRequestID = true
             case .other:
                 // Where the gateway answers CORS for a route, the upstream's own CORS headers would contradict
                 // it (two Allow-Origin values make the browser refuse the answer).
-                if ex.cors != nil && isCORSHeader(h, bytes) { continue }
+                if hasCORS && isCORSHeader(h, bytes) { continue }
             default:
                 break
             }
@@ -49,12 +50,12 @@ enum ResponseHeadWriter {
         }
         if !sawRequestID {
             out.append("X-Request-Id: ")
-            out.append(ex.requestID)
+            out.append(c.exchange.requestID)
             out.append("\r\n")
         }
         if framing == .chunked { out.append("Transfer-Encoding: chunked\r\n") }
-        ex.writeCORSHeaders(into: out)
-        if let info = ex.rateInfo {
+        if hasCORS { c.exchange.writeCORSHeaders(into: out) }
+        if let info = c.exchange.rateInfo {
             out.append("RateLimit-Limit: ")
             out.appendDecimal(info.limit)
             out.append("\r\nRateLimit-Remaining: ")
@@ -66,7 +67,7 @@ enum ResponseHeadWriter {
         if !keep {
             out.append("Connection: close\r\n\r\n")
             c.closeAfterResponse = true
-        } else if ex.clientVersion == .http1_0 {
+        } else if c.exchange.clientVersion == .http1_0 {
             out.append("Connection: keep-alive\r\n\r\n")
         } else {
             out.append("\r\n")

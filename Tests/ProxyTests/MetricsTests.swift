@@ -225,7 +225,8 @@ final class AdminFixture {
             held.send(method: "GET", path: "/open/held")
             #expect(try held.readResponse().status == 200)
 
-            let s = try Scrape.until(port: admin.port) { $0["gateway_open_connections"] == 1 }
+            // Gauges and cache counters are published at most every 100 ms: wait for a publication after the last request.
+            let s = try Scrape.until(port: admin.port) { $0["gateway_open_connections"] == 1 && ($0["gateway_jwt_cache_hits_total"] ?? 0) >= 1 }
             #expect(s.requests("open", "2xx", "allowed") == 4)
             #expect(s.requests("open", "5xx", "allowed") == 1)
             #expect(s.requests("secure", "4xx", "missing_token") == 1)
