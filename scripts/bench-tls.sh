@@ -9,9 +9,7 @@
 #               to the upstream: requests/s and proxy CPU per request.
 #
 # Usage: scripts/bench-tls.sh     (env: ROUNDS=2 DURATION=5 CONNS=50 PAR=4 CERT_TYPE=ec|rsa BASE_PORT=18280
-#                                   SKIP_BUILD=1 BUILD_PATH=<swift scratch path> KEEP_WORK=1
-#                                   TLS_RUNNER=<binary>: runs "TLS_RUNNER config.json cert key" instead of
-#                                   "gateway run" with a TLS listen address, for builds before config wiring)
+#                                   SKIP_BUILD=1 BUILD_PATH=<swift scratch path> KEEP_WORK=1)
 # Every step is bounded by `timeout`. Exits non-zero if a measured run saw an error or a non-2xx answer.
 set -euo pipefail
 
@@ -41,13 +39,11 @@ trap 'exit 130' INT TERM
 for tool in openssl wrk haproxy nginx taskset curl; do
     command -v "$tool" >/dev/null || { echo "bench-tls: $tool is required" >&2; exit 2; }
 done
-if [ -z "${TLS_RUNNER:-}" ]; then
-    if [ -z "${SKIP_BUILD:-}" ]; then
-        (cd "$REPO" && swift build -c release --scratch-path "$BUILD_PATH" --product gateway) >&2
-    fi
-    GATEWAY=$BUILD_PATH/release/gateway
-    [ -x "$GATEWAY" ] || { echo "no gateway binary at $GATEWAY" >&2; exit 2; }
+if [ -z "${SKIP_BUILD:-}" ]; then
+    (cd "$REPO" && swift build -c release --scratch-path "$BUILD_PATH" --product gateway) >&2
 fi
+GATEWAY=$BUILD_PATH/release/gateway
+[ -x "$GATEWAY" ] || { echo "no gateway binary at $GATEWAY" >&2; exit 2; }
 for p in $PORT_UP $PORT_GW $PORT_HA; do bench_port_free "$p"; done
 
 # --- one certificate for both proxies ----------------------------------------------------------------
@@ -73,13 +69,8 @@ gateway_conf() { # file listen-json
 }
 JSON
 }
-if [ -n "${TLS_RUNNER:-}" ]; then
-    gateway_conf "$WORK/gw.json" "\"127.0.0.1:$PORT_GW\""
-    GW_CMD="taskset -c 0 $TLS_RUNNER $WORK/gw.json $WORK/cert.pem $WORK/key.pem"
-else
-    gateway_conf "$WORK/gw.json" "[ { \"address\": \"127.0.0.1:$PORT_GW\", \"tls\": { \"cert\": \"$WORK/cert.pem\", \"key\": \"$WORK/key.pem\" } } ]"
-    GW_CMD="taskset -c 0 $GATEWAY run --config $WORK/gw.json --workers 1"
-fi
+gateway_conf "$WORK/gw.json" "[ { \"address\": \"127.0.0.1:$PORT_GW\", \"tls\": { \"cert\": \"$WORK/cert.pem\", \"key\": \"$WORK/key.pem\" } } ]"
+GW_CMD="taskset -c 0 $GATEWAY run --config $WORK/gw.json --workers 1"
 cat >"$WORK/haproxy.cfg" <<CFG
 global
     nbthread 1
