@@ -35,7 +35,9 @@ static inline void gw_ssl_ctx_set_client_options(SSL_CTX *ctx) {
     SSL_CTX_set_options(ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION);
 }
 static inline void gw_ssl_ctx_set_nonblocking_modes(SSL_CTX *ctx) {
-    SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+    /* RELEASE_BUFFERS: an idle keep-alive connection gives its ~34 KB of record buffers back, as our own
+       connections give theirs back to the pool. */
+    SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_RELEASE_BUFFERS);
     /* One read(2) takes what the socket holds, instead of one for each record header and one for its body. */
     SSL_CTX_set_read_ahead(ctx, 1);
 }

@@ -13,6 +13,9 @@ public final class AdminServer: @unchecked Sendable {
     private let thread = WorkerThread()
     private var listenFD: Int32 = -1
     private var stopPipe: (read: Int32, write: Int32) = (-1, -1)
+    /// Admin connections open at once. Each holds a descriptor of the process the workers share, for up to
+    /// `AdminConnection.timeout`: uncapped, a flood of idle ones could leave the workers unable to accept.
+    public static let maxConnections = 64
     /// The address actually bound (port 0 in the configured address picks one).
     public private(set) var boundAddress: SocketAddress?
 
@@ -104,6 +107,10 @@ private final class AdminListener: EventHandler {
         while true {
             switch Socket.accept(fd) {
             case .accepted(let cfd, _):
+                if context.connections.count >= AdminServer.maxConnections {
+                    Glibc.close(cfd)
+                    continue
+                }
                 let c = AdminConnection(fd: cfd, context: context)
                 do {
                     try context.loop.register(cfd, c)

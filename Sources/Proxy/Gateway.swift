@@ -222,7 +222,22 @@ public final class Gateway: @unchecked Sendable {
             }
             let acksBefore = shared.reloadAcks.load(ordering: .acquiring)
             shared.plans.withLock { table in
-                for (w, plan) in plans.enumerated() { table[w] = plan }
+                for (w, plan) in plans.enumerated() {
+                    // A worker that has not taken its previous plan yet (it was busy past the wait below) gets
+                    // both: the listeners and services of the first must not be lost.
+                    if let pending = table[w] {
+                        // Listeners the first plan added and this one removes were never used: closed here.
+                        let dropped = pending.addListeners.filter { plan.removeAddresses.contains($0.address) }
+                        for d in dropped { close(d.fd) }
+                        let kept = pending.addListeners.filter { !plan.removeAddresses.contains($0.address) }
+                        table[w] = WorkerPlan(
+                            snapshot: plan.snapshot, addListeners: kept + plan.addListeners,
+                            removeAddresses: pending.removeAddresses + plan.removeAddresses,
+                            services: plan.services ?? pending.services)
+                    } else {
+                        table[w] = plan
+                    }
+                }
             }
             shared.reloadVersion.add(1, ordering: .releasing)
             for fd in wakeFDs.withLock({ $0 }) { EventLoop.wake(fd: fd) }

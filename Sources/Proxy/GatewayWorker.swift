@@ -277,6 +277,11 @@ final class GatewayWorker {
             listeners.removeAll { listenerAddresses[ObjectIdentifier($0)] == nil }
         }
         for (address, fd) in plan.addListeners {
+            // A reload that raced the shutdown: a draining worker accepts nothing new.
+            if draining {
+                Glibc.close(fd)
+                continue
+            }
             let l = Listener(fd: fd, worker: self, address: address)
             do {
                 try loop.register(fd, l)

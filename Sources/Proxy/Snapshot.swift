@@ -153,6 +153,8 @@ public struct ReloadState: Sendable {
     var issuersSource: [[UInt8]] = []
     /// Limiter ids by what they limit ("route NAME ip RATE BURST").
     var limiterIDs: [String: Int] = [:]
+    /// The first limiter id never assigned yet (ids of removed limits are not reused).
+    var nextLimiterID = 0
     /// The store and issuer sections and the issuer's key: when it changes, a reload restarts those services.
     var servicesSource: [[UInt8]] = []
 

@@ -8,11 +8,13 @@ import KeyFetch
 struct LimiterIDs {
     private(set) var assigned: [String: Int] = [:]
     private let previous: [String: Int]
-    private var next: Int
+    /// Above every id ever assigned, not just the previous snapshot's: the limiter still holds the buckets of
+    /// a limit an earlier reload removed, and a new limit given its id would inherit them.
+    private(set) var next: Int
 
-    init(previous: [String: Int]) {
+    init(previous: [String: Int], next previousNext: Int = 0) {
         self.previous = previous
-        next = (previous.values.max() ?? -1) + 1
+        next = max(previousNext, (previous.values.max() ?? -1) + 1)
     }
 
     mutating func id(_ what: String, _ spec: LimitSpec) -> Int {

@@ -21,7 +21,7 @@ public enum SnapshotBuilder {
         var remoteSources: [RemoteKeySource] = []
         let issuersSource = issuersSource(config, environment: environment)
         let keepIssuers = previous.map { $0.reloadState.issuersSource == issuersSource } ?? false
-        var limiterIDs = LimiterIDs(previous: previous?.reloadState.limiterIDs ?? [:])
+        var limiterIDs = LimiterIDs(previous: previous?.reloadState.limiterIDs ?? [:], next: previous?.reloadState.nextLimiterID ?? 0)
 
         var listen: [SocketAddress] = []
         for (i, hp) in config.listen.enumerated() {
@@ -190,6 +190,7 @@ public enum SnapshotBuilder {
         var reloadState = ReloadState()
         reloadState.issuersSource = issuersSource
         reloadState.limiterIDs = limiterIDs.assigned
+        reloadState.nextLimiterID = limiterIDs.next
         reloadState.servicesSource = [Array(String(describing: config.store).utf8), Array(String(describing: config.issuer).utf8)]
             + (config.issuer == nil ? [] : [issuersSource.last ?? []])
         reloadState.issuersID = (previous?.reloadState.issuersID ?? 0) + (keepIssuers ? 0 : 1)

@@ -28,4 +28,13 @@ extension TLSSession {
         case .closed, .failed: return .failed(EPROTO)
         }
     }
+
+    /// After a complete response: whether anything at all follows it (application bytes, a close, an error).
+    /// Costs one read; post-handshake messages (a session ticket) are consumed and count as nothing.
+    func hasTrailingInput() -> Bool {
+        var probe: UInt8 = 0
+        let result = withUnsafeMutableBytes(of: &probe) { read(into: $0) }
+        if case .wantRead = result { return false }
+        return true
+    }
 }

@@ -438,8 +438,11 @@ final class UpstreamConnection: EventHandler {
     private func finishResponse(_ c: ClientConnection, reusable: Bool) {
         if c.exchange.responseFraming == .chunked, let out = c.outBuf { out.append("0\r\n\r\n") }
         let leftover = !(inBuf?.isEmpty ?? true)
+        // Bytes past the response would be read as the next request's response (another client's). On TLS
+        // they may sit in the socket or in OpenSSL with their epoll edge already spent (a read takes one
+        // record), so parking would never notice them: a TLS connection is pooled only if a read finds nothing.
         let canReuse = reusable && !leftover && !peerHungUp && c.exchange.requestBodyDone && (out?.isEmpty ?? true)
-            && !worker.draining
+            && !worker.draining && !(tls?.hasTrailingInput() ?? false)
         pool.recordSuccess(targetIndex)
         pool.stats.responded(nanos: worker.loop.now &- requestStartNanos)
         detach()
