@@ -107,7 +107,9 @@ import Testing
         let times = idp.server.times(FetchFixture.jwksPath)
         if times.count >= 2 {
             let gap = Double(times[1] - times[0]) / 1e9
-            #expect(gap > 0.8 && gap < 2.5, "\(name): refetched after \(gap) s")
+            // Not before 90% of the 1 s lifetime; the upper bound only separates 1 s from the other candidates
+            // (10 s, an hour) and leaves room for a loaded machine.
+            #expect(gap > 0.8 && gap < 5, "\(name): refetched after \(gap) s")
         }
         #expect(idp.events.last("keys_refreshed")?["lifetime_s"] == "1", "\(name)")
         #expect(idp.events.last("keys_refreshed")?["changed"] == "false", "\(name)")
