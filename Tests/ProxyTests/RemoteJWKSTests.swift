@@ -90,3 +90,39 @@ import Testing
             issuer: s.issuer, store: s.store, reloadState: s.reloadState)
     }
 }
+
+/// The same through gateway.json: a `jwks_uri` key is fetched by the gateway's own fetcher, and a reload that
+/// keeps the issuer keeps its fetched keys (no keys_unavailable gap).
+@Suite(.serialized) struct ConfiguredRemoteJWKSTests {
+    @Test func aConfiguredJWKSURIIsFetchedAndItsKeysSurviveAReload() throws {
+        let provider = TestUpstream()
+        try provider.start()
+        defer { provider.stop() }
+        provider.handle("/jwks", .respond(status: 503, headers: [], body: Array("down".utf8), framing: .contentLength))
+        let iss = "http://127.0.0.1:\(provider.port)"
+        let json = ReloadTests.config(
+            routes: #"[{"name": "remote", "prefix": "/api/remote", "upstream": "backend", "auth": "authenticated"}]"#,
+            extra: #""issuers": {"remote": {"iss": "\#(iss)", "keys": [{"jwks_uri": "\#(iss)/jwks", "algs": ["ES256"]}], "jwks": {"min_refresh": "1s", "cooldown": "1s", "timeout": "2s"}}}"#)
+        let f = try ReloadFixture(json)
+        defer { f.stop() }
+
+        let key = try KeyGenerator.signingKey(.ES256, kid: "k1")
+        let token = try AuthFixtures.token(
+            header: #"{"alg":"ES256","typ":"JWT","kid":"k1"}"#, payload: AuthFixtures.payload(iss: iss, aud: nil), key: key)
+        let refused = try TestClient.request(port: f.port, path: "/api/remote/x", headers: [AuthFixtures.bearer(token)])
+        #expect(refused.status == 503)
+        #expect(refused.errorCode == "keys_unavailable")
+
+        var jwks: [UInt8] = []
+        let jwk = try #require(try key.publicJWK())
+        JSONWriter.serialize(.object(JSONObject(members: [("keys", .array([.object(jwk)]))])), to: &jwks)
+        provider.handle("/jwks", .respond(status: 200, headers: [("Cache-Control", "max-age=300")], body: jwks, framing: .contentLength))
+        #expect(waitUntil(timeout: 10) {
+            (try? TestClient.request(port: f.port, path: "/api/remote/x", headers: [AuthFixtures.bearer(token)]).status) == 200
+        })
+
+        let report = try f.reload(json)
+        #expect(report.ok, "\(report.message)")
+        #expect(try TestClient.request(port: f.port, path: "/api/remote/x", headers: [AuthFixtures.bearer(token)]).status == 200)
+    }
+}
