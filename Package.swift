@@ -5,6 +5,8 @@ import PackageDescription
 //   gateway (CLI) ─ Proxy ─┬─ Config ─ JSON
 //                          ├─ Issuer ─┬─ Store ─ CSQLite, COpenSSL
 //                          │          └─ JWT
+//                          ├─ KeyFetch ─ EventLoop, HTTP1, JWT, TLS
+//                          ├─ TLS ─ COpenSSL
 //                          ├─ Policy ─ JWT ─ COpenSSL, JSON
 //                          ├─ RateLimit
 //                          ├─ HTTP1
