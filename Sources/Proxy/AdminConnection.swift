@@ -64,6 +64,15 @@ final class AdminConnection: EventHandler {
         case .invalid(let e):
             answer(.error(e.status, e.code, e.message), headRequest: false)
         case .complete:
+            if context.checkHost {
+                let named = input.withUnsafeBytes { b in
+                    head.hostIndex >= 0 && AdminServer.isLoopbackHost(UnsafeRawBufferPointer(rebasing: b[head.headers[head.hostIndex].value]))
+                }
+                guard named else {
+                    answer(.error(421, "misdirected_request", "The admin listener answers requests to localhost or a loopback address only."), headRequest: false)
+                    return
+                }
+            }
             let (path, fromBrowser) = input.withUnsafeBytes { b in
                 let target = b[head.target]
                 let end = target.firstIndex(of: UInt8(ascii: "?")) ?? target.endIndex

@@ -37,7 +37,7 @@ public final class AdminServer: @unchecked Sendable {
         let context: AdminContext
         do {
             loop = try EventLoop(id: -1)
-            context = AdminContext(loop: loop, responder: responder)
+            context = AdminContext(loop: loop, responder: responder, checkHost: Self.isLoopback(address))
             try loop.register(fd, AdminListener(fd: fd, context: context))
             try loop.register(fds[0], AdminStopper(fd: fds[0], context: context))
         } catch {
@@ -86,11 +86,38 @@ private final class AdminHandoff: @unchecked Sendable {
 final class AdminContext {
     let loop: EventLoop
     let responder: AdminResponder
+    /// On a loopback address only requests naming a loopback host are answered: a web page whose DNS name
+    /// an attacker re-points at 127.0.0.1 (DNS rebinding) sends its own name in Host.
+    let checkHost: Bool
     var connections: [Int32: AdminConnection] = [:]
 
-    init(loop: EventLoop, responder: AdminResponder) {
+    init(loop: EventLoop, responder: AdminResponder, checkHost: Bool) {
         self.loop = loop
         self.responder = responder
+        self.checkHost = checkHost
+    }
+}
+
+extension AdminServer {
+    static func isLoopback(_ address: SocketAddress) -> Bool {
+        address.withAddressBytes { b in
+            if b.count == 4 { return b[0] == 127 }
+            return b.count == 16 && b[0..<15].allSatisfy { $0 == 0 } && b[15] == 1
+        }
+    }
+
+    /// A Host value naming a loopback host: localhost, 127.x.x.x or [::1], with or without a port.
+    static func isLoopbackHost(_ value: UnsafeRawBufferPointer) -> Bool {
+        var host = Array(value)
+        if host.first == UInt8(ascii: "[") {
+            guard let close = host.firstIndex(of: UInt8(ascii: "]")) else { return false }
+            return Array(host[1..<close]) == Array("::1".utf8)
+        }
+        if let colon = host.firstIndex(of: UInt8(ascii: ":")) { host = Array(host[..<colon]) }
+        let text = String(decoding: host, as: UTF8.self).lowercased()
+        if text == "localhost" { return true }
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { p in !p.isEmpty && p.count <= 3 && p.allSatisfy(\.isNumber) && Int(p).map { $0 <= 255 } == true }
     }
 }
 

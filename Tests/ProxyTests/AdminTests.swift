@@ -29,6 +29,17 @@ import Testing
         try body(gw, admin)
     }
 
+    /// DNS rebinding: a page on a name the attacker points at 127.0.0.1 sends that name in Host.
+    @Test(arguments: [("localhost", 200), ("127.0.0.1", 200), ("127.0.0.1:9901", 200), ("[::1]:9901", 200), ("LOCALHOST", 200),
+                      ("evil.example", 421), ("evil.example:9901", 421), ("127.0.0.1.evil.example", 421), ("128.0.0.1", 421)])
+    func onlyLoopbackHostsAreAnswered(_ host: String, _ status: Int) throws {
+        try Self.withAdmin { _, admin in
+            let r = try TestClient.request(port: admin.port, path: "/metrics", headers: [("Host", host)])
+            #expect(r.status == status, "\(host)")
+            if status == 421 { #expect(r.errorCode == "misdirected_request") }
+        }
+    }
+
     @Test func healthzAnswersOK() throws {
         try Self.withAdmin { _, admin in
             let r = try TestClient.request(port: admin.port, path: "/healthz")
