@@ -157,6 +157,8 @@ public struct ReloadState: Sendable {
     var nextLimiterID = 0
     /// The store and issuer sections and the issuer's key: when it changes, a reload restarts those services.
     var servicesSource: [[UInt8]] = []
+    /// Per TLS listen address: its settings and certificate bytes; unchanged, a reload keeps the context.
+    var tlsSources: [String: [UInt8]] = [:]
 
     public init() {}
 }

@@ -1,12 +1,30 @@
 import Config
+import EventLoop
 import TLS
 
 /// TLS listeners and https upstream targets, compiled. Certificates and keys are read here, so a reload with a
 /// bad certificate fails as a whole and the running one stays.
 extension SnapshotBuilder {
-    static func listenerTLS(_ listeners: [ListenerConfig], problems: inout [ConfigProblem]) -> [ListenerTLS?] {
+    /// With `previous`, a listener whose TLS settings and certificate files are byte for byte unchanged keeps its
+    /// context: its session-ticket keys survive the reload, so clients keep resuming.
+    static func listenerTLS(
+        _ listeners: [ListenerConfig], previous: Snapshot?, sources: inout [String: [UInt8]], problems: inout [ConfigProblem]
+    ) -> [ListenerTLS?] {
         listeners.map { listener in
             guard let t = listener.tls else { return nil }
+            var source = Array(String(describing: t).utf8)
+            for file in [t.cert, t.key] + t.certificates.flatMap({ [$0.cert, $0.key] }) {
+                source += [0] + (readFile(file.resolved) ?? [])
+            }
+            let host = listener.address.host == "localhost" ? "127.0.0.1" : listener.address.host
+            let address = SocketAddress(host: host, port: listener.address.port)?.description ?? listener.address.text
+            sources[address] = source
+            if let previous, previous.reloadState.tlsSources[address] == source,
+                let i = previous.listen.firstIndex(where: { $0.description == address }),
+                i < previous.listenTLS.count, let kept = previous.listenTLS[i]
+            {
+                return kept
+            }
             do throws(TLSError) {
                 let context = try TLSServerContext(
                     defaultCertificate: TLSCertificateFiles(certificate: t.cert.resolved, key: t.key.resolved),
@@ -37,3 +55,4 @@ extension SnapshotBuilder {
         }
     }
 }
+

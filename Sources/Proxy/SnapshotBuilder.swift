@@ -116,7 +116,8 @@ public enum SnapshotBuilder {
         }
         let issuerSet = IssuerSet(profiles)
 
-        let listenTLS = listenerTLS(config.listeners, problems: &problems)
+        var tlsSources: [String: [UInt8]] = [:]
+        let listenTLS = listenerTLS(config.listeners, previous: previous, sources: &tlsSources, problems: &problems)
 
         var cidrs: [CIDR] = []
         for (i, block) in config.rateLimit.trustedProxies.enumerated() {
@@ -190,6 +191,7 @@ public enum SnapshotBuilder {
         var reloadState = ReloadState()
         reloadState.issuersSource = issuersSource
         reloadState.limiterIDs = limiterIDs.assigned
+        reloadState.tlsSources = tlsSources
         reloadState.nextLimiterID = limiterIDs.next
         reloadState.servicesSource = [Array(String(describing: config.store).utf8), Array(String(describing: config.issuer).utf8)]
             + (config.issuer == nil ? [] : [issuersSource.last ?? []])

@@ -267,3 +267,40 @@ struct CertificateReloadTests {
         #expect(try Self.curl("api.test", port: f.port, ca: ca) == 0)
     }
 }
+
+extension CertificateReloadTests {
+    /// `openssl s_client` once, saving (`-sess_out`) or offering (`-sess_in`) a session; its output says "Reused" when
+    /// the server resumed it.
+    static func sClient(port: UInt16, ca: String, session: String, save: Bool) throws -> String {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
+        p.arguments = ["20", "openssl", "s_client", "-connect", "127.0.0.1:\(port)", "-servername", "localhost", "-CAfile", ca,
+                       save ? "-sess_out" : "-sess_in", session]
+        let input = Pipe()
+        let output = Pipe()
+        p.standardInput = input
+        p.standardOutput = output
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        // A whole request, so the TLS 1.3 ticket (sent after the handshake) is read before the connection closes.
+        input.fileHandleForWriting.write(Data("GET /a/x HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".utf8))
+        let out = output.fileHandleForReading.readDataToEndOfFile()
+        try? input.fileHandleForWriting.close()
+        p.waitUntilExit()
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    @Test("a reload that keeps the certificates keeps the ticket keys: sessions still resume")
+    func ticketsSurviveAnUnchangedReload() throws {
+        let certs = TLSCertificateSet.shared
+        let config = Self.config(cert: certs.path("localhost.pem"), key: certs.path("localhost.key"))
+        let f = try ReloadFixture(config)
+        defer { f.stop() }
+        let session = f.directory.appendingPathComponent("session.pem").path
+        let first = try Self.sClient(port: f.port, ca: certs.path("ca.pem"), session: session, save: true)
+        #expect(first.contains("New, TLSv1.3"), "\(first.prefix(400))")
+        #expect(try f.reload(config).ok)
+        let second = try Self.sClient(port: f.port, ca: certs.path("ca.pem"), session: session, save: false)
+        #expect(second.contains("Reused, TLSv1.3"), "\(second.prefix(400))")
+    }
+}
