@@ -104,6 +104,7 @@ var fuzzTargets: [Target] {
     [
         ("FuzzRequestHead", ["HTTP1"]), ("FuzzChunked", ["HTTP1"]), ("FuzzResponseHead", ["HTTP1"]),
         ("FuzzPath", ["HTTP1"]), ("FuzzJWT", ["JWT", "JSON"]), ("FuzzConfig", ["Config", "JSON"]),
+        ("FuzzIssuerBody", ["Issuer", "JSON"]), ("FuzzJWKSFetch", ["KeyFetch", "JWT", "JSON", "HTTP1"]),
     ].map { name, deps in
         .executableTarget(
             name: name, dependencies: deps.map { .target(name: $0) }, path: "Tests/Fuzz/\(name)", swiftSettings: swiftSettings)

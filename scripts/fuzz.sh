@@ -11,7 +11,7 @@ set -euo pipefail
 # One block, read whole before it runs: editing this file during a long run cannot change the running instance.
 {
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-TARGETS=(FuzzRequestHead FuzzChunked FuzzResponseHead FuzzPath FuzzJWT FuzzConfig)
+TARGETS=(FuzzRequestHead FuzzChunked FuzzResponseHead FuzzPath FuzzJWT FuzzConfig FuzzIssuerBody FuzzJWKSFetch)
 
 usage() { echo "usage: $0 TARGET SECONDS   (TARGET: ${TARGETS[*]})" >&2; exit 2; }
 [[ $# -eq 2 ]] || usage

@@ -54,7 +54,9 @@ public struct FetchURL: Sendable, Equatable, CustomStringConvertible {
             hostPart = Substring(hostPart.lowercased())
         }
         if let portPart {
-            guard !portPart.isEmpty, portPart.utf8.count <= 5, let p = UInt16(portPart), p > 0 else { return nil }
+            // Digits only: `UInt16` alone would also take a sign ("+80").
+            guard (1...5).contains(portPart.utf8.count), portPart.utf8.allSatisfy(Self.isDigit), let p = UInt16(portPart), p > 0
+            else { return nil }
             port = p
         } else {
             port = scheme == .https ? 443 : 80
@@ -67,8 +69,11 @@ public struct FetchURL: Sendable, Equatable, CustomStringConvertible {
     /// replaced by anyone on the path, who could then sign tokens the gateway accepts.
     public var isLoopback: Bool {
         if host == "localhost" || host == "::1" { return true }
+        // Plain decimal octets only: `UInt8` alone takes "-0" and "+1", and a host such as "127.-0.0.1" is no IPv4
+        // literal, so it would go to the resolver (and search domains) as a name while passing for this machine.
         let octets = host.split(separator: ".", omittingEmptySubsequences: false)
-        return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
+        return octets.count == 4 && octets[0] == "127"
+            && octets.allSatisfy { $0.utf8.allSatisfy(Self.isDigit) && UInt8($0) != nil }
     }
 
     /// Whether keys may be fetched from here.
@@ -83,6 +88,10 @@ public struct FetchURL: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         (scheme == .https ? "https://" : "http://") + hostHeader + target
+    }
+
+    private static func isDigit(_ b: UInt8) -> Bool {
+        b >= 0x30 && b <= 0x39
     }
 
     private static func isHex(_ b: UInt8) -> Bool {

@@ -1,6 +1,5 @@
 import EventLoop
 import Glibc
-import HTTP1
 import TLS
 
 /// One GET over a fresh connection (`Connection: close`), driven by the fetcher's event loop. The peer
@@ -11,10 +10,6 @@ final class HTTPFetch: EventHandler {
         case response(status: Int, maxAge: Int?, body: [UInt8])
         case failed(String)
     }
-
-    /// A JWK Set or discovery document is a few KiB; a bigger answer is refused rather than buffered.
-    static let maxBodyBytes = 1 << 20
-    static let headLimits = HeadLimits(maxHeadBytes: 16 << 10, maxHeaderCount: 64)
 
     private enum Phase { case connecting, handshaking, writing, reading, done }
 
@@ -27,15 +22,7 @@ final class HTTPFetch: EventHandler {
     private let request: [UInt8]
     private var written = 0
     private var scratch = [UInt8](repeating: 0, count: 16 << 10)
-    private var received: [UInt8] = []
-    private var parser = ResponseHeadParser(limits: HTTPFetch.headLimits)
-    private var head = ResponseHead()
-    private var headStart = 0
-    private var headDone = false
-    private var maxAge: Int?
-    private var body: [UInt8] = []
-    private var chunked = ChunkedDecoder(maxBodyBytes: HTTPFetch.maxBodyBytes)
-    private var bodyStart = 0
+    private var reader = HTTPResponseReader()
 
     /// Starts connecting; `completion` runs exactly once, from the loop (or from `cancel`).
     static func start(
@@ -140,90 +127,17 @@ final class HTTPFetch: EventHandler {
             case .reading:
                 let io = scratch.withUnsafeMutableBytes { raw -> TransportIO in
                     let io = transport.read(into: raw)
-                    if case .bytes(let n) = io { received.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[0..<n])) }
+                    if case .bytes(let n) = io { reader.append(UnsafeRawBufferPointer(rebasing: raw[0..<n])) }
                     return io
                 }
                 switch io {
                 case .bytes:
-                    if let outcome = process(atEOF: false) { return finish(outcome) }
+                    if let outcome = reader.process(atEOF: false) { return finish(outcome) }
                 case .wantRead, .wantWrite: return
-                case .closed: return finish(process(atEOF: true) ?? .failed("the response ended early"))
+                case .closed: return finish(reader.process(atEOF: true) ?? .failed("the response ended early"))
                 case .failed(let why): return finish(.failed(why))
                 }
             }
-        }
-    }
-
-    /// Parses what has arrived; nil while more is needed.
-    private func process(atEOF: Bool) -> Outcome? {
-        // Interim responses and chunk framing are bounded one by one; this bounds them all together.
-        guard received.count <= Self.maxBodyBytes + 2 * Self.headLimits.maxHeadBytes + 64 << 10 else {
-            return .failed("the response is larger than 1 MiB")
-        }
-        if !headDone {
-            let status = received.withUnsafeBytes { raw in
-                parser.parse(UnsafeRawBufferPointer(rebasing: raw[headStart...]), requestMethod: .get, into: &head)
-            }
-            switch status {
-            case .needMore:
-                return atEOF ? .failed("the response head is incomplete") : nil
-            case .invalid(let e):
-                return .failed("invalid response head: \(e.message)")
-            case .complete:
-                if head.isInformational {
-                    headStart += head.headLength
-                    parser.reset()
-                    return process(atEOF: atEOF)
-                }
-                headDone = true
-                bodyStart = headStart + head.headLength
-                maxAge = readMaxAge()
-            }
-        }
-        switch head.framing {
-        case .none:
-            return .response(status: head.status, maxAge: maxAge, body: [])
-        case .contentLength(let n):
-            guard n <= Self.maxBodyBytes else { return .failed("the response body is larger than 1 MiB") }
-            if received.count - bodyStart >= n {
-                return .response(status: head.status, maxAge: maxAge, body: Array(received[bodyStart..<(bodyStart + n)]))
-            }
-            return atEOF ? .failed("the response body ended early") : nil
-        case .untilClose:
-            guard received.count - bodyStart <= Self.maxBodyBytes else { return .failed("the response body is larger than 1 MiB") }
-            return atEOF ? .response(status: head.status, maxAge: maxAge, body: Array(received[bodyStart...])) : nil
-        case .chunked:
-            while bodyStart < received.count {
-                let (event, consumed) = received.withUnsafeBytes { raw in
-                    chunked.next(UnsafeRawBufferPointer(rebasing: raw[bodyStart...]))
-                }
-                switch event {
-                case .data(let range):
-                    body.append(contentsOf: received[(bodyStart + range.lowerBound)..<(bodyStart + range.upperBound)])
-                case .needMore:
-                    break
-                case .end:
-                    return .response(status: head.status, maxAge: maxAge, body: body)
-                case .invalid(let e):
-                    return .failed(e.status == 413 ? "the response body is larger than 1 MiB" : "invalid chunked body: \(e.message)")
-                }
-                bodyStart += consumed
-                if consumed == 0 { break }
-            }
-            return atEOF ? .failed("the chunked response body ended early") : nil
-        }
-    }
-
-    private func readMaxAge() -> Int? {
-        received.withUnsafeBytes { raw in
-            let message = UnsafeRawBufferPointer(rebasing: raw[headStart...])
-            var result: Int? = nil
-            for field in head.headers where field.nameEquals("cache-control", in: message) {
-                if let seconds = CacheControl.maxAge(UnsafeRawBufferPointer(rebasing: message[field.value])) {
-                    result = min(result ?? Int.max, seconds)
-                }
-            }
-            return result
         }
     }
 
@@ -232,8 +146,7 @@ final class HTTPFetch: EventHandler {
         phase = .done
         loop.deregister(fd)
         close(fd)
-        received = []
-        body = []
+        reader = HTTPResponseReader()
         completion(outcome)
     }
 }
