@@ -242,9 +242,14 @@ public final class Gateway: @unchecked Sendable {
             shared.reloadVersion.add(1, ordering: .releasing)
             for fd in wakeFDs.withLock({ $0 }) { EventLoop.wake(fd: fd) }
             // Old services stop only once every worker has let go of them (bounded: a worker stuck for 5 s
-            // is not waited for; its plan is applied when it next runs).
+            // is not waited for; its plan is applied when it next runs). The running workers are counted by
+            // their wake descriptors, under their lock: `threads` belongs to start/wait, and `wait()` empties it
+            // on the drain thread while an admin POST /reload can still be here (a data race, seen by TSan). A
+            // worker that has stopped never acknowledges, and no longer uses the old services either.
             let deadline = Clock.monotonicNanos() + 5_000_000_000
-            while shared.reloadAcks.load(ordering: .acquiring) - acksBefore < threads.count && Clock.monotonicNanos() < deadline {
+            while shared.reloadAcks.load(ordering: .acquiring) - acksBefore < wakeFDs.withLock({ $0.count })
+                && Clock.monotonicNanos() < deadline
+            {
                 usleep(500)
             }
             if servicesChanged { Self.stop(c.services) }
@@ -268,6 +273,11 @@ public final class Gateway: @unchecked Sendable {
     public func wait() {
         for t in threads { t.join() }
         threads.removeAll()
+        // A plan a worker never took (a reload that overlapped the shutdown) still owns its new listeners.
+        shared.plans.withLock { table in
+            for plan in table.values { for l in plan.addListeners { close(l.fd) } }
+            table.removeAll()
+        }
         let (services, fetcher) = control.withLock { c in
             let taken = (c.services, c.fetcher)
             c.services = Services()
