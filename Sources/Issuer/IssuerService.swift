@@ -1,5 +1,4 @@
 import Glibc
-import JSON
 import JWT
 import Store
 import Synchronization
@@ -29,10 +28,7 @@ public final class IssuerService: Sendable {
         for role in settings.registerRoles where !User.isValidRole(role) { throw .invalid(field: "role", value: role) }
         self.settings = settings
         do throws(KeyError) {
-            let keys: [JSONValue] = try settings.signingKey.publicJWK().map { [.object($0)] } ?? []
-            var document: [UInt8] = []
-            JSONWriter.serialize(JSONObject(members: [(key: "keys", value: .array(keys))]), to: &document)
-            jwksDocument = document
+            jwksDocument = try settings.signingKey.publicJWKSDocument()
         } catch {
             throw .crypto("cannot export the signing key's public half: \(error.message)")
         }

@@ -1,5 +1,6 @@
 import EventLoop
 import Glibc
+import RateLimit
 
 /// The admin listener: /healthz, /readyz, /metrics and POST /reload on its own thread and event loop, so a
 /// slow scrape or a reload never delays a worker. One request per connection (answered with
@@ -108,16 +109,15 @@ extension AdminServer {
 
     /// A Host value naming a loopback host: localhost, 127.x.x.x or [::1], with or without a port.
     static func isLoopbackHost(_ value: UnsafeRawBufferPointer) -> Bool {
-        var host = Array(value)
-        if host.first == UInt8(ascii: "[") {
-            guard let close = host.firstIndex(of: UInt8(ascii: "]")) else { return false }
-            return Array(host[1..<close]) == Array("::1".utf8)
+        let text = String(decoding: value, as: UTF8.self).lowercased()
+        let host: Substring
+        if text.hasPrefix("[") {
+            guard let close = text.firstIndex(of: "]") else { return false }
+            host = text[text.index(after: text.startIndex)..<close]
+        } else {
+            host = text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
         }
-        if let colon = host.firstIndex(of: UInt8(ascii: ":")) { host = Array(host[..<colon]) }
-        let text = String(decoding: host, as: UTF8.self).lowercased()
-        if text == "localhost" { return true }
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { p in !p.isEmpty && p.count <= 3 && p.allSatisfy(\.isNumber) && Int(p).map { $0 <= 255 } == true }
+        return host == "localhost" || IPAddress(parsing: host)?.isLoopback == true
     }
 }
 

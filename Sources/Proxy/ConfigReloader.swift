@@ -60,16 +60,12 @@ public final class ConfigReloader: Sendable {
         let config: GatewayConfig
         switch ConfigLoader.load(path: path) {
         case .success(let c): config = c
-        case .failure(let errors):
-            return Report(ok: false, message: "the config has \(errors.problems.count) problem(s); the running config stays",
-                          problems: errors.problems.map(\.description), durationNanos: Clock.monotonicNanos() - start)
+        case .failure(let errors): return refused(errors, start: start)
         }
         let snapshot: Snapshot
         switch SnapshotBuilder.build(config, environment: environment, previous: gateway.snapshot) {
         case .success(let s): snapshot = s
-        case .failure(let errors):
-            return Report(ok: false, message: "the config has \(errors.problems.count) problem(s); the running config stays",
-                          problems: errors.problems.map(\.description), durationNanos: Clock.monotonicNanos() - start)
+        case .failure(let errors): return refused(errors, start: start)
         }
         do {
             let outcome = try gateway.reload(to: snapshot)
@@ -77,6 +73,12 @@ public final class ConfigReloader: Sendable {
         } catch {
             return Report(ok: false, message: "\(error); the running config stays", problems: [], durationNanos: Clock.monotonicNanos() - start)
         }
+    }
+
+    private func refused(_ errors: ConfigErrors, start: UInt64) -> Report {
+        Report(
+            ok: false, message: "the config has \(errors.problems.count) problem(s); the running config stays",
+            problems: errors.problems.map(\.description), durationNanos: Clock.monotonicNanos() - start)
     }
 
     private func formatMillis(_ nanos: UInt64) -> String {

@@ -143,16 +143,7 @@ enum ResponseWriter {
         appendJSONEscaped(message.utf8, to: &scratch)
         scratch.append(contentsOf: "\"}\n".utf8)
 
-        let status = r.status
-        let needed = scratch.count + message.utf8.count + realm.count + requestID.count + 512
-        if out.writableCount < needed {
-            out.compact()
-            if out.writableCount < needed { out.grow(to: out.readableCount + needed) }
-        }
-        out.append("HTTP/1.1 ")
-        out.appendDecimal(status)
-        out.append(byte: 0x20)
-        out.append(HTTPSerializer.reasonPhrase(status))
+        startResponse(r.status, reserving: scratch.count + message.utf8.count + realm.count + requestID.count + 512, into: out)
         out.append("\r\nContent-Type: application/json\r\nCache-Control: no-store\r\nContent-Length: ")
         out.appendDecimal(scratch.count)
         out.append("\r\nX-Request-Id: ")
@@ -203,15 +194,7 @@ enum ResponseWriter {
         status: Int, body: [UInt8], into out: ByteBuffer, requestID: [UInt8], realm: [UInt8], keepAlive: Bool,
         headRequest: Bool, exchange: borrowing Exchange, cacheSeconds: Int? = nil
     ) {
-        let needed = body.count + realm.count + requestID.count + 768
-        if out.writableCount < needed {
-            out.compact()
-            if out.writableCount < needed { out.grow(to: out.readableCount + needed) }
-        }
-        out.append("HTTP/1.1 ")
-        out.appendDecimal(status)
-        out.append(byte: 0x20)
-        out.append(HTTPSerializer.reasonPhrase(status))
+        startResponse(status, reserving: body.count + realm.count + requestID.count + 768, into: out)
         out.append("\r\nContent-Type: application/json\r\n")
         if let cacheSeconds {
             out.append("Cache-Control: public, max-age=")
@@ -235,6 +218,18 @@ enum ResponseWriter {
         exchange.writeCORSHeaders(into: out)
         out.append(keepAlive ? "\r\n" : "Connection: close\r\n\r\n")
         if !headRequest { out.append(body) }
+    }
+
+    /// Makes room for a whole answer of about `bytes` and writes its status line (without the line end).
+    private static func startResponse(_ status: Int, reserving bytes: Int, into out: ByteBuffer) {
+        if out.writableCount < bytes {
+            out.compact()
+            if out.writableCount < bytes { out.grow(to: out.readableCount + bytes) }
+        }
+        out.append("HTTP/1.1 ")
+        out.appendDecimal(status)
+        out.append(byte: 0x20)
+        out.append(HTTPSerializer.reasonPhrase(status))
     }
 
     static func writeRateLimitHeaders(_ info: RateLimitInfo, into out: ByteBuffer) {

@@ -168,17 +168,20 @@ extension Snapshot {
     public func with(storePath: String) -> Snapshot {
         var newStore = store
         newStore?.path = storePath
-        return Snapshot(
-            listen: listen, workers: workers, realm: realm, limits: limits, timeouts: timeouts, upstreams: upstreams,
-            routes: routes, issuers: issuers, rateLimit: rateLimit, log: log, issuer: issuer?.with(databasePath: storePath),
-            store: newStore, reloadState: reloadState, listenTLS: listenTLS, keyFetcher: keyFetcher)
+        return copy(issuer: issuer?.with(databasePath: storePath), store: newStore)
     }
 
     /// The same snapshot with another worker count (the `--workers` flag).
     public func with(workers: Int) -> Snapshot {
+        copy(workers: workers)
+    }
+
+    /// Every field carried over but those given: one list, so a new field cannot be forgotten by one copy.
+    private func copy(workers: Int? = nil, issuer: IssuerRuntime?? = nil, store: StoreSettings?? = nil) -> Snapshot {
         Snapshot(
-            listen: listen, workers: workers, realm: realm, limits: limits, timeouts: timeouts, upstreams: upstreams,
-            routes: routes, issuers: issuers, rateLimit: rateLimit, log: log, issuer: issuer, store: store,
-            reloadState: reloadState, listenTLS: listenTLS, keyFetcher: keyFetcher)
+            listen: listen, workers: workers ?? self.workers, realm: realm, limits: limits, timeouts: timeouts,
+            upstreams: upstreams, routes: routes, issuers: issuers, rateLimit: rateLimit, log: log,
+            issuer: issuer ?? self.issuer, store: store ?? self.store, reloadState: reloadState, listenTLS: listenTLS,
+            keyFetcher: keyFetcher)
     }
 }

@@ -1,6 +1,5 @@
 import Config
 import Issuer
-import JSON
 import JWT
 import RateLimit
 import Store
@@ -32,15 +31,13 @@ extension SnapshotBuilder {
         case .failure(let p): return .failure(p)
         }
         let verification: VerificationKey
-        var document = JSONObject()
+        var jwks: [UInt8]
         do throws(KeyError) {
             verification = try key.publicKey()
-            document["keys"] = .array(try key.publicJWK().map { [.object($0)] } ?? [])
+            jwks = try key.publicJWKSDocument()
         } catch {
             return .failure(IssuerProblem(ic.key.jsonPath, error.message))
         }
-        var jwks: [UInt8] = []
-        JSONWriter.serialize(document, to: &jwks)
         jwks.append(0x0A)
         let roles = JWT.ClaimPath(segments: [ic.rolesClaim])
         let profile = IssuerProfile(

@@ -41,6 +41,9 @@ public struct IPAddress: Sendable, Hashable {
     /// True for IPv4 (including an IPv6-mapped IPv4 address, which is the same thing here).
     public var isIPv4: Bool { high == 0 && low >> 32 == 0xFFFF }
 
+    /// 127.0.0.0/8 or ::1.
+    public var isLoopback: Bool { isIPv4 ? ipv4Value >> 24 == 127 : high == 0 && low == 1 }
+
     /// The 32-bit IPv4 value; meaningful only when `isIPv4`.
     var ipv4Value: UInt32 { UInt32(truncatingIfNeeded: low) }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Config
 import Glibc
+import Proxy
 
 /// `gateway reload`: asks the running gateway to re-read its config, by SIGHUP to the pid in its pid file.
 /// The gateway validates the new config as `gateway check` does and keeps the old one on any problem, so
@@ -61,10 +62,6 @@ enum PidFile {
     }
 
     static func read(_ path: String) -> String? {
-        guard let f = fopen(path, "r") else { return nil }
-        defer { fclose(f) }
-        var buffer = [CChar](repeating: 0, count: 64)
-        guard fgets(&buffer, 64, f) != nil else { return nil }
-        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        SnapshotBuilder.readFile(path).map { String(decoding: $0, as: UTF8.self) }
     }
 }

@@ -2,6 +2,14 @@ import COpenSSL
 import JSON
 
 extension SigningKey {
+    /// `{"keys":[...]}` with this key's public half, or no key for HMAC: the document an issuer publishes.
+    public func publicJWKSDocument() throws(KeyError) -> [UInt8] {
+        let keys: [JSONValue] = try publicJWK().map { [.object($0)] } ?? []
+        var document: [UInt8] = []
+        JSONWriter.serialize(JSONObject(members: [(key: "keys", value: .array(keys))]), to: &document)
+        return document
+    }
+
     /// The public half as a JWK (RFC 7517 §4, RFC 7518 §6, RFC 8037 §2) with `kid` (if any), `alg` and
     /// `use: "sig"`, for a published key set. Nil for HMAC: a shared secret is never published.
     public func publicJWK() throws(KeyError) -> JSONObject? {
